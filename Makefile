@@ -1,0 +1,64 @@
+# The course's two commands (see README.md):
+#   make lab    create the environment if it is missing, then open the course in JupyterLab
+#   make test   create the environment if it is missing, then run every test
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+NB     ?=
+PYTEST_ARGS ?=
+
+export KERAS_BACKEND := tensorflow
+
+# Seeded data beside the repository (CI and machines without internet): use it, never download.
+ifneq ($(wildcard ../shared/data/tfds),)
+export TFDS_DATA_DIR ?= $(abspath ../shared/data/tfds)
+export KERAS_HOME ?= $(abspath .cache/keras)
+export DLCOURSE_OFFLINE ?= 1
+endif
+
+.PHONY: env keras-cache lab test test-notebook results table homework strip clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[course,test]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (dlcourse)" >/dev/null
+	@touch $(STAMP)
+
+env: $(STAMP)
+
+keras-cache:
+ifneq ($(wildcard ../shared/data/keras/datasets),)
+	@mkdir -p .cache/keras/datasets && for f in ../shared/data/keras/datasets/*; do \
+	  test -e .cache/keras/datasets/$$(basename $$f) || cp $$f .cache/keras/datasets/; done; chmod -R u+w .cache/keras
+endif
+
+lab: env keras-cache
+	$(VENV)/bin/jupyter lab notebooks/00_welcome_and_setup.ipynb
+
+# Every test: unit tests, notebooks at smoke scale (nbval), anatomy lint, student versions.
+test: env keras-cache
+	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(PYTEST_ARGS)
+
+# One notebook: nbval + its anatomy + its student version (while writing a notebook).
+test-notebook: env keras-cache
+	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(NB) \
+	  tests/test_notebook_anatomy.py tests/test_homework.py -k "$(notdir $(basename $(NB))) or $(NB)"
+
+# Time notebooks at smoke and default scale, append to results/results.jsonl, refresh README's table.
+results: env keras-cache
+	$(PY) -m dlcourse.results run $(NB) --scale smoke default
+	$(PY) -m dlcourse.results table --update README.md
+
+table: env
+	$(PY) -m dlcourse.results table --update README.md
+
+homework: env
+	$(PY) -m dlcourse.homework build
+
+strip: env
+	$(VENV)/bin/jupyter nbconvert --clear-output --inplace --log-level=WARN notebooks/*.ipynb
+
+clean:
+	rm -rf build .cache .pytest_cache

@@ -1,0 +1,21 @@
+"""dlcourse: the helper package of the deep-learning course.
+
+Plumbing only (datasets, plots, scales, results, homework builds); the lessons live in the notebooks.
+
+    import dlcourse as dl
+    dl.setup(notebook="01_neurons_and_layers")
+    EPOCHS = dl.scaled(smoke=1, default=8, full=30)
+    (x_train, y_train), (x_test, y_test) = dl.datasets.load_mnist()
+    dl.record("test_accuracy", 0.97)
+"""
+
+__version__ = "0.1.0"
+
+from . import datasets, plots
+from ._config import BRANCH, REPOSITORY, SCALES, Settings, elapsed, get_scale, scaled, setup
+from .results import record
+
+__all__ = [
+    "BRANCH", "REPOSITORY", "SCALES", "Settings", "datasets", "elapsed", "get_scale", "plots",
+    "record", "scaled", "setup",
+]

@@ -1,0 +1,219 @@
+"""Scale switch, reproducible set-up and the one-line environment report."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import platform
+import random
+import sys
+import time
+import warnings
+
+SCALES = ("smoke", "default", "full")
+
+#: Where the course lives on GitHub; the Colab badges and the Colab install cell point here.
+REPOSITORY = "dlcourse/dlcourse"
+BRANCH = "main"
+
+_state: dict = {"start": None, "notebook": None, "settings": None}
+
+
+def get_scale() -> str:
+    """Return the scale this run uses: ``"smoke"``, ``"default"`` or ``"full"``.
+
+    Read from the environment variable ``DLCOURSE_SCALE`` (unset or empty means
+    ``"default"``). When nbgrader executes a notebook for grading (it sets
+    ``NBGRADER_EXECUTION``), the scale is always ``"smoke"`` so grading stays fast.
+
+    Raises
+    ------
+    ValueError
+        If ``DLCOURSE_SCALE`` holds anything other than the three scale names.
+    """
+    if os.environ.get("NBGRADER_EXECUTION"):
+        return "smoke"
+    raw = os.environ.get("DLCOURSE_SCALE", "")
+    value = raw.strip().lower() or "default"
+    if value not in SCALES:
+        raise ValueError(
+            f"DLCOURSE_SCALE={raw!r} is not a scale. Use one of {', '.join(SCALES)} "
+            "(or leave it unset for 'default'), e.g. `export DLCOURSE_SCALE=smoke`."
+        )
+    return value
+
+
+def scaled(*, smoke, default, full):
+    """Pick a size for the current scale.
+
+    Example
+    -------
+    >>> EPOCHS = scaled(smoke=1, default=8, full=30)   # doctest: +SKIP
+
+    All three values are required (keyword-only) so that a notebook always states what it does
+    at every scale. ``None`` is not allowed: use an explicit value (e.g. ``-1`` or the full size).
+    """
+    values = {"smoke": smoke, "default": default, "full": full}
+    for name, value in values.items():
+        if value is None:
+            raise ValueError(f"scaled(): {name}= is None; give an explicit value for every scale.")
+    return values[get_scale()]
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """What :func:`setup` configured; returned so a notebook can print or assert on it."""
+
+    seed: int
+    scale: str
+    notebook: str | None
+    environment: str  # "colab", "nbgrader", "jupyter" or "script"
+    device: str  # "CPU" or the GPU's name
+    gpus: int
+    versions: dict
+
+    def summary(self) -> str:
+        v = self.versions
+        return (
+            f"dlcourse {v['dlcourse']} | Python {v['python']} | TensorFlow {v['tensorflow']} | "
+            f"Keras {v['keras']} | device: {self.device} | scale: {self.scale} | "
+            f"seed: {self.seed} | env: {self.environment}"
+        )
+
+
+def _environment() -> str:
+    if "google.colab" in sys.modules:
+        return "colab"
+    if os.environ.get("NBGRADER_EXECUTION"):
+        return "nbgrader"
+    if "ipykernel" in sys.modules:
+        return "jupyter"
+    return "script"
+
+
+def _check_notebook_name(notebook):
+    if notebook is None:
+        return None
+    if not isinstance(notebook, str) or not notebook.strip():
+        raise TypeError(f"notebook= must be the notebook's file name as a string, got {notebook!r}.")
+    name = os.path.basename(notebook.strip())
+    return name[:-6] if name.endswith(".ipynb") else name
+
+
+def setup(seed: int = 42, *, notebook: str | None = None, verbose: bool = True) -> Settings:
+    """Prepare a notebook: seeds, quiet logs, and one line describing the run.
+
+    * seeds Python's ``random``, NumPy and Keras/TensorFlow with ``seed``
+      (``keras.utils.set_random_seed``), so a re-run gives the same numbers on the same machine;
+    * selects the TensorFlow backend for Keras (``KERAS_BACKEND=tensorflow``) and quiets
+      TensorFlow's Python logging;
+    * detects Colab, nbgrader grading (which forces the ``smoke`` scale) and Jupyter;
+    * prints one line: Python, TensorFlow and Keras versions, device, scale;
+    * warns (does not fail) when the ``full`` scale runs without a GPU.
+
+    Parameters
+    ----------
+    seed : int
+        Non-negative seed for every random generator.
+    notebook : str, optional
+        The notebook's file name (e.g. ``"01_neurons_and_layers"``); used by :func:`record`.
+    verbose : bool
+        Print the one-line report (default True).
+
+    Returns
+    -------
+    Settings
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__} {seed!r}.")
+    if seed < 0 or seed >= 2**32:
+        raise ValueError(f"seed must be in [0, 2**32), got {seed}.")
+    notebook = _check_notebook_name(notebook)
+    scale = get_scale()
+
+    backend = os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    if backend != "tensorflow":
+        raise RuntimeError(
+            f"KERAS_BACKEND={backend!r}, but this course is written for TensorFlow. "
+            "Unset KERAS_BACKEND (or set it to 'tensorflow') and restart the kernel."
+        )
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+    import logging
+
+    import numpy as np
+    import tensorflow as tf
+
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        raise RuntimeError(
+            f"Keras was imported with the {keras.backend.backend()!r} backend before dl.setup(). "
+            "Restart the kernel and run the setup cell first."
+        )
+    tf.get_logger().setLevel(logging.ERROR)
+    try:
+        import absl.logging
+
+        absl.logging.set_verbosity(absl.logging.ERROR)
+    except ImportError:  # pragma: no cover - absl ships with TensorFlow
+        pass
+    warnings.filterwarnings("ignore", message=r".*`build\(\)` was called on layer.*")
+
+    random.seed(seed)
+    np.random.seed(seed)
+    keras.utils.set_random_seed(seed)
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        try:
+            name = tf.config.experimental.get_device_details(gpus[0]).get("device_name", "GPU")
+        except Exception:  # pragma: no cover - depends on the driver
+            name = "GPU"
+        device = f"GPU: {name}" + (f" (x{len(gpus)})" if len(gpus) > 1 else "")
+    else:
+        device = f"CPU ({os.cpu_count()} cores)"
+
+    from . import __version__
+
+    settings = Settings(
+        seed=seed,
+        scale=scale,
+        notebook=notebook,
+        environment=_environment(),
+        device=device,
+        gpus=len(gpus),
+        versions={
+            "dlcourse": __version__,
+            "python": platform.python_version(),
+            "tensorflow": tf.__version__,
+            "keras": keras.__version__,
+            "numpy": np.__version__,
+        },
+    )
+    _state.update(start=time.perf_counter(), notebook=notebook, settings=settings)
+    if verbose:
+        print(settings.summary())
+    if scale == "full" and not gpus:
+        warnings.warn(
+            "DLCOURSE_SCALE=full without a GPU: this will be slow. In Colab choose "
+            "Runtime > Change runtime type > GPU, or use the default scale on a laptop.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return settings
+
+
+def elapsed() -> float:
+    """Seconds since :func:`setup` was called.
+
+    Raises ``RuntimeError`` if :func:`setup` has not been called in this process.
+    """
+    if _state["start"] is None:
+        raise RuntimeError("dl.elapsed() needs dl.setup() to have run first.")
+    return time.perf_counter() - _state["start"]
+
+
+def current_notebook() -> str | None:
+    """The notebook name given to :func:`setup` (or ``None``)."""
+    return _state["notebook"]

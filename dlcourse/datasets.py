@@ -1,0 +1,686 @@
+"""Real datasets for the course, cache first, sized by scale.
+
+Every loader looks in the local cache first and downloads only when that is allowed:
+
+* TFDS datasets live in ``$TFDS_DATA_DIR`` (default ``~/tensorflow_datasets``);
+* raw files fetched with ``keras.utils.get_file`` live in ``$KERAS_HOME/datasets``
+  (default ``~/.keras/datasets``) and are checked against a SHA-256;
+* scikit-learn's bundled datasets need no download at all.
+
+With ``DLCOURSE_OFFLINE=1`` nothing touches the network: a dataset that is not cached raises
+:class:`DatasetUnavailableError` at once, naming the dataset, where it looked and how to fix it.
+Without that variable a missing dataset is downloaded once (a quick reachability check comes
+first, so a machine without internet gets the same clear error instead of a long retry loop).
+
+Sizes follow the scale (``DLCOURSE_SCALE``): ``smoke`` takes a tiny slice, ``default`` a laptop-sized
+slice, ``full`` the whole official split. Explicit sizes are capped at what the split holds.
+:func:`catalog` lists every dataset with its source, license, size and whether it is cached.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pathlib
+import socket
+import urllib.parse
+import warnings
+
+import numpy as np
+
+from ._config import get_scale
+
+__all__ = [
+    "DatasetUnavailableError",
+    "catalog",
+    "is_offline",
+    "load_mnist",
+    "load_fashion_mnist",
+    "load_cifar10",
+    "load_imdb_reviews",
+    "load_tiny_shakespeare",
+    "load_malaria",
+    "load_spoken_digit",
+    "load_movielens",
+    "load_spa_eng",
+    "load_adult",
+    "load_digits",
+    "load_diabetes",
+    "load_breast_cancer",
+    "load_wine",
+    "load_iris",
+]
+
+
+class DatasetUnavailableError(RuntimeError):
+    """A dataset is neither in the local cache nor allowed/able to be downloaded."""
+
+
+# --------------------------------------------------------------------------------------------
+# Where things are, and whether we may download
+# --------------------------------------------------------------------------------------------
+
+
+def is_offline() -> bool:
+    """True when ``DLCOURSE_OFFLINE`` is set to 1/true/yes (0/false/no/empty mean online)."""
+    raw = os.environ.get("DLCOURSE_OFFLINE", "").strip().lower()
+    if raw in ("", "0", "false", "no"):
+        return False
+    if raw in ("1", "true", "yes"):
+        return True
+    raise ValueError(f"DLCOURSE_OFFLINE={raw!r}: use 1 (never download) or 0 (download when missing).")
+
+
+def tfds_data_dir() -> pathlib.Path:
+    """The TFDS data directory the loaders read: ``$TFDS_DATA_DIR`` or ``~/tensorflow_datasets``."""
+    return pathlib.Path(os.environ.get("TFDS_DATA_DIR") or "~/tensorflow_datasets").expanduser()
+
+
+def keras_cache_dir() -> pathlib.Path:
+    """The Keras cache the loaders read: ``$KERAS_HOME`` or ``~/.keras`` (files go in ``datasets/``)."""
+    return pathlib.Path(os.environ.get("KERAS_HOME") or "~/.keras").expanduser()
+
+
+def _network_available(url: str, timeout: float = 3.0) -> bool:
+    host = urllib.parse.urlparse(url).hostname
+    try:
+        with socket.create_connection((host, 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _unavailable(name: str, looked: pathlib.Path, why: str, size: str, extra: str = "") -> DatasetUnavailableError:
+    return DatasetUnavailableError(
+        f"Dataset {name!r} is not available: {why}\n"
+        f"  Looked in: {looked}\n"
+        f"  To fix it: connect to the internet and leave DLCOURSE_OFFLINE unset, and the course downloads "
+        f"it once ({size}); or point {extra} at a folder that already holds it "
+        f"(for this course's CI: ../shared/data, see README.md)."
+    )
+
+
+def _may_download(name: str, url: str, looked: pathlib.Path, size: str, env_hint: str) -> None:
+    if is_offline():
+        raise _unavailable(name, looked, "it is not in the local cache and DLCOURSE_OFFLINE=1 forbids downloading.", size, env_hint)
+    if not _network_available(url):
+        raise _unavailable(name, looked, f"it is not in the local cache and {urllib.parse.urlparse(url).hostname} cannot be reached (no internet?).", size, env_hint)
+
+
+# --------------------------------------------------------------------------------------------
+# TFDS datasets
+# --------------------------------------------------------------------------------------------
+
+_TFDS_PROBE_URL = "https://storage.googleapis.com/tfds-data"
+
+
+def _tfds_builder(tfds_name: str, name: str, size: str):
+    import tensorflow_datasets as tfds
+
+    data_dir = tfds_data_dir()
+    with warnings.catch_warnings(), _quiet_absl():
+        warnings.simplefilter("ignore")
+        builder = tfds.builder(tfds_name, data_dir=str(data_dir))
+    if builder.is_prepared():
+        return builder
+    _may_download(name, _TFDS_PROBE_URL, pathlib.Path(builder.data_dir), size, "TFDS_DATA_DIR")
+    try:
+        builder.download_and_prepare()
+    except Exception as err:  # a downloader's stack trace helps nobody here
+        raise _unavailable(name, pathlib.Path(builder.data_dir), f"the download failed ({type(err).__name__}: {err}).", size, "TFDS_DATA_DIR") from None
+    return builder
+
+
+@contextlib.contextmanager
+def _quiet_absl():
+    try:
+        import absl.logging
+    except ImportError:  # pragma: no cover
+        yield
+        return
+    old = absl.logging.get_verbosity()
+    absl.logging.set_verbosity(absl.logging.ERROR)
+    try:
+        yield
+    finally:
+        absl.logging.set_verbosity(old)
+
+
+def _check_n(arg: str, n):
+    if n is None:
+        return None
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"{arg} must be a positive int or None (None = the size for the current scale), got {n!r}.")
+    if n <= 0:
+        raise ValueError(f"{arg} must be positive, got {n}.")
+    return int(n)
+
+
+def _split_spec(builder, split: str, n, scale_n, arg: str, name: str) -> str:
+    """``split`` or ``split[:k]``; explicit sizes larger than the split are capped with a warning."""
+    available = builder.info.splits[split].num_examples
+    requested = _check_n(arg, n)
+    if requested is None:
+        requested = scale_n
+    elif requested > available:
+        warnings.warn(f"{name}: {arg}={requested} but the cached {split!r} split holds {available}; using {available}.", stacklevel=3)
+    if requested is None or requested >= available:
+        return split
+    return f"{split}[:{requested}]"
+
+
+def _tfds_arrays(builder, split_spec: str):
+    import tensorflow_datasets as tfds
+
+    with _quiet_absl():
+        return tfds.as_numpy(builder.as_dataset(split=split_spec, batch_size=-1, shuffle_files=False))
+
+
+def _sizes(table: dict) -> tuple:
+    return table[get_scale()]
+
+
+def _image_classification(tfds_name, name, size, sizes, n_train, n_test, squeeze):
+    builder = _tfds_builder(tfds_name, name, size)
+    scale_train, scale_test = _sizes(sizes)
+    out = []
+    for split, n, scale_n, arg in (("train", n_train, scale_train, "n_train"), ("test", n_test, scale_test, "n_test")):
+        data = _tfds_arrays(builder, _split_spec(builder, split, n, scale_n, arg, name))
+        x = data["image"]
+        if squeeze:
+            x = x[..., 0]
+        out.append((x, data["label"].astype(np.int64)))
+    return tuple(out)
+
+
+def load_mnist(n_train=None, n_test=None):
+    """Handwritten digits (MNIST), as ``keras.datasets.mnist`` returns them.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        ``x``: uint8 arrays of shape ``(n, 28, 28)``, values 0..255; ``y``: int64 labels 0..9, shape ``(n,)``.
+
+    Sizes
+        ``n_train``/``n_test`` default to the scale: smoke 2,000/500, default 10,000/2,000,
+        full 60,000/10,000 (the official splits).
+
+    Source: Y. LeCun, C. Cortes, C. J. C. Burges, http://yann.lecun.com/exdb/mnist/, via TFDS ``mnist``.
+    License: CC BY-SA 3.0.
+
+    Example
+    -------
+    >>> (x_train, y_train), (x_test, y_test) = load_mnist()   # doctest: +SKIP
+    """
+    return _image_classification("mnist", "mnist", "11 MB", _SIZES["mnist"], n_train, n_test, squeeze=True)
+
+
+def load_fashion_mnist(n_train=None, n_test=None):
+    """Zalando's Fashion-MNIST clothing images, as ``keras.datasets.fashion_mnist`` returns them.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        ``x``: uint8 ``(n, 28, 28)``; ``y``: int64 labels 0..9 (:data:`FASHION_MNIST_CLASSES`).
+
+    Sizes
+        smoke 800/200, default 10,000/2,000, full 60,000/10,000; capped at what the cache holds
+        (the course's CI cache holds only 845/200: see ``../shared/data/README.md``).
+
+    Source: H. Xiao, K. Rasul, R. Vollgraf (2017), https://github.com/zalandoresearch/fashion-mnist,
+    via TFDS ``fashion_mnist``. License: MIT.
+    """
+    return _image_classification("fashion_mnist", "fashion_mnist", "30 MB", _SIZES["fashion_mnist"], n_train, n_test, squeeze=True)
+
+
+def load_cifar10(n_train=None, n_test=None):
+    """CIFAR-10 colour images of 10 object classes.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        ``x``: uint8 ``(n, 32, 32, 3)``; ``y``: int64 labels 0..9, shape ``(n,)``
+        (``keras.datasets.cifar10`` returns ``(n, 1)``) naming :data:`CIFAR10_CLASSES`.
+
+    Sizes
+        smoke 2,000/500, default 10,000/2,000, full 50,000/10,000.
+
+    Source: A. Krizhevsky, "Learning Multiple Layers of Features from Tiny Images" (2009),
+    https://www.cs.toronto.edu/~kriz/cifar.html, via TFDS ``cifar10``. License: none stated; cite the report.
+    """
+    return _image_classification("cifar10", "cifar10", "163 MB", _SIZES["cifar10"], n_train, n_test, squeeze=False)
+
+
+def _texts(values) -> np.ndarray:
+    return np.array([v.decode("utf-8") for v in values], dtype=object)
+
+
+def load_imdb_reviews(n_train=None, n_test=None):
+    """IMDB movie reviews for binary sentiment classification, as raw text.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        ``x``: object arrays of Python ``str`` (one review each); ``y``: int64, 1 = positive.
+        Keras 3 cannot take NumPy string arrays in ``fit``: wrap them with ``tf.constant(x)``.
+
+    Sizes
+        smoke 1,000/1,000, default 5,000/5,000, full 25,000/25,000.
+
+    Source: A. Maas et al., "Learning Word Vectors for Sentiment Analysis" (ACL 2011),
+    https://ai.stanford.edu/~amaas/data/sentiment/, via TFDS ``imdb_reviews/plain_text``.
+    License: research use; cite the paper.
+    """
+    builder = _tfds_builder("imdb_reviews/plain_text", "imdb_reviews", "80 MB")
+    scale_train, scale_test = _sizes(_SIZES["imdb_reviews"])
+    out = []
+    for split, n, scale_n, arg in (("train", n_train, scale_train, "n_train"), ("test", n_test, scale_test, "n_test")):
+        data = _tfds_arrays(builder, _split_spec(builder, split, n, scale_n, arg, "imdb_reviews"))
+        out.append((_texts(data["text"]), data["label"].astype(np.int64)))
+    return tuple(out)
+
+
+def load_tiny_shakespeare(split: str = "train", n_chars=None) -> str:
+    """Karpathy's Tiny Shakespeare: the works as one string, for character-level language models.
+
+    Parameters
+    ----------
+    split : {"train", "validation", "test"}
+        The official 90/5/5 % split of the 1,115,394 characters.
+    n_chars : int, optional
+        Keep the first ``n_chars`` characters. Defaults to the scale: smoke 100,000,
+        default and full the whole split.
+
+    Source: A. Karpathy, char-rnn, https://github.com/karpathy/char-rnn, via TFDS ``tiny_shakespeare``.
+    License: the texts are in the public domain.
+    """
+    if split not in ("train", "validation", "test"):
+        raise ValueError(f"split must be 'train', 'validation' or 'test', got {split!r}.")
+    n = _check_n("n_chars", n_chars)
+    if n is None:
+        n = _sizes(_SIZES["tiny_shakespeare"])[0]
+    builder = _tfds_builder("tiny_shakespeare", "tiny_shakespeare", "1 MB")
+    text = _tfds_arrays(builder, split)["text"][0].decode("utf-8")
+    return text if n is None else text[:n]
+
+
+def _stratified_split(y, test_fraction: float, seed: int):
+    from sklearn.model_selection import train_test_split
+
+    idx = np.arange(len(y))
+    return train_test_split(idx, test_size=test_fraction, random_state=seed, stratify=y)
+
+
+def _check_fraction(test_fraction):
+    if isinstance(test_fraction, bool) or not isinstance(test_fraction, (int, float)) or not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be a number strictly between 0 and 1, got {test_fraction!r}.")
+
+
+def load_malaria(n=None, image_size: int = 64, test_fraction: float = 0.25, seed: int = 42):
+    """Thin blood-smear cell images, parasitized (1) or uninfected (0), resized to a square.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        ``x``: uint8 ``(n, image_size, image_size, 3)``; ``y``: int64, 1 = parasitized
+        (TFDS labels 0 = parasitized, 1 = uninfected are flipped so that the disease is the positive class).
+        The single official split is divided into train/test, stratified, with ``seed``.
+
+    Sizes
+        ``n`` images in all: smoke 200, default 400, full 27,558.
+
+    Source: S. Rajaraman et al., "Pre-trained convolutional neural networks as feature extractors
+    toward improved malaria parasite detection in thin blood smear images", PeerJ 2018; NIH/NLM,
+    via TFDS ``malaria``. License: public U.S. government data; cite the paper.
+    """
+    import tensorflow as tf
+
+    if isinstance(image_size, bool) or not isinstance(image_size, int) or not 8 <= image_size <= 512:
+        raise ValueError(f"image_size must be an int in [8, 512], got {image_size!r}.")
+    _check_fraction(test_fraction)
+    builder = _tfds_builder("malaria", "malaria", "337 MB")
+    spec = _split_spec(builder, "train", n, _sizes(_SIZES["malaria"])[0], "n", "malaria")
+    with _quiet_absl():
+        ds = builder.as_dataset(split=spec, shuffle_files=False)
+    images, labels = [], []
+    for ex in ds:
+        img = tf.image.resize(ex["image"], (image_size, image_size), antialias=True)
+        images.append(tf.cast(tf.clip_by_value(tf.round(img), 0, 255), tf.uint8).numpy())
+        labels.append(1 - int(ex["label"]))
+    x, y = np.stack(images), np.array(labels, dtype=np.int64)
+    tr, te = _stratified_split(y, test_fraction, seed)
+    return (x[tr], y[tr]), (x[te], y[te])
+
+
+def load_spoken_digit(n=None):
+    """Free Spoken Digit Dataset: 8 kHz recordings of the digits 0-9 by several speakers.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        ``x``: object arrays of float32 waveforms in [-1, 1] (variable length, 8,000 samples per
+        second); ``y``: int64 digits. The split is the dataset's own convention: recordings with
+        index 0-4 of each speaker and digit are the test set.
+    speakers_train, speakers_test
+        Object arrays of speaker names (from the file names), for speaker-independent experiments.
+
+    Sizes
+        ``n`` recordings before splitting: smoke 500, default and full 2,500 (all of release 1.0.9).
+
+    Source: Z. Jackson et al., https://github.com/Jakobovski/free-spoken-digit-dataset, via TFDS
+    ``spoken_digit``. License: CC BY-SA 4.0.
+    """
+    builder = _tfds_builder("spoken_digit", "spoken_digit", "12 MB")
+    spec = _split_spec(builder, "train", n, _sizes(_SIZES["spoken_digit"])[0], "n", "spoken_digit")
+    with _quiet_absl():
+        ds = builder.as_dataset(split=spec, shuffle_files=False)
+    waves, labels, speakers, test = [], [], [], []
+    for ex in ds:
+        waves.append((ex["audio"].numpy() / 32768.0).astype(np.float32))
+        labels.append(int(ex["label"]))
+        stem = pathlib.PurePath(ex["audio/filename"].numpy().decode()).stem  # e.g. 7_jackson_32
+        _, speaker, index = stem.split("_")
+        speakers.append(speaker)
+        test.append(int(index) < 5)
+    waves_arr = np.empty(len(waves), dtype=object)
+    waves_arr[:] = waves
+    y, spk, test = np.array(labels, dtype=np.int64), np.array(speakers, dtype=object), np.array(test)
+    return (waves_arr[~test], y[~test]), (waves_arr[test], y[test]), (spk[~test], spk[test])
+
+
+def load_movielens(n=None) -> dict:
+    """MovieLens 100K ratings: who rated which movie how (1-5 stars), with user and movie features.
+
+    Returns
+    -------
+    dict of NumPy arrays, one entry per rating:
+        ``user_id`` (str), ``movie_id`` (str), ``movie_title`` (str), ``rating`` (float32),
+        ``timestamp`` (int64, Unix seconds), ``user_age`` (float32), ``user_gender`` (bool, True = male),
+        ``user_occupation`` (str).
+
+    Sizes
+        ``n`` ratings: smoke 20,000, default and full 100,000 (all).
+
+    Source: F. M. Harper, J. A. Konstan, "The MovieLens Datasets: History and Context" (2015),
+    GroupLens, https://grouplens.org/datasets/movielens/100k/, via TFDS ``movielens/100k-ratings``.
+    License: research use; no redistribution without GroupLens' permission.
+    """
+    builder = _tfds_builder("movielens/100k-ratings", "movielens", "5 MB")
+    spec = _split_spec(builder, "train", n, _sizes(_SIZES["movielens"])[0], "n", "movielens")
+    d = _tfds_arrays(builder, spec)
+    return {
+        "user_id": _texts(d["user_id"]),
+        "movie_id": _texts(d["movie_id"]),
+        "movie_title": _texts(d["movie_title"]),
+        "rating": d["user_rating"].astype(np.float32),
+        "timestamp": d["timestamp"].astype(np.int64),
+        "user_age": d["raw_user_age"].astype(np.float32),
+        "user_gender": d["user_gender"].astype(bool),
+        "user_occupation": _texts(d["user_occupation_text"]),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Raw files through keras.utils.get_file, checked by SHA-256
+# --------------------------------------------------------------------------------------------
+
+_FILES = {
+    "spa-eng.zip": (
+        "http://storage.googleapis.com/download.tensorflow.org/data/spa-eng.zip",
+        "0c4fd7825d3d872488d38c157f784e035edab4f2ff0df25a2a208790ecb5b58f",
+    ),
+    "adult.data": (
+        "https://archive.ics.uci.edu/ml/machine-learning-databases/adult/adult.data",
+        "5b00264637dbfec36bdeaab5676b0b309ff9eb788d63554ca0a249491c86603d",
+    ),
+    "adult.test": (
+        "https://archive.ics.uci.edu/ml/machine-learning-databases/adult/adult.test",
+        "a2a9044bc167a35b2361efbabec64e89d69ce82d9790d2980119aac5fd7e9c05",
+    ),
+}
+
+
+def _sha256(path: pathlib.Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _get_file(fname: str, name: str, size: str, extract: bool = False) -> pathlib.Path:
+    """Cached file (verified) or a checked download. Never lets Keras delete a cached file."""
+    import keras
+
+    origin, sha = _FILES[fname]
+    cache = keras_cache_dir()
+    path = cache / "datasets" / fname
+    if path.is_file():
+        digest = _sha256(path)
+        if digest != sha:
+            raise DatasetUnavailableError(
+                f"Dataset {name!r}: the cached file {path} is not the expected one "
+                f"(sha256 {digest[:12]}..., expected {sha[:12]}...). Delete it to download a fresh copy."
+            )
+    else:
+        _may_download(name, origin, path, size, "KERAS_HOME")
+    try:
+        result = keras.utils.get_file(fname, origin=origin, file_hash=sha, hash_algorithm="sha256",
+                                      cache_dir=str(cache), cache_subdir="datasets", extract=extract)
+    except Exception as err:
+        raise _unavailable(name, path, f"fetching it failed ({type(err).__name__}: {err}).", size, "KERAS_HOME") from None
+    return pathlib.Path(result)
+
+
+def load_spa_eng(n=None):
+    """English-Spanish sentence pairs from the Tatoeba project (the Keras NMT example's data).
+
+    Returns
+    -------
+    english, spanish
+        Object arrays of Python ``str``, aligned pair by pair, in file order (short sentences first).
+
+    Sizes
+        ``n`` pairs: smoke 5,000, default 30,000, full 118,964 (all). Pairs are drawn uniformly at
+        random (seed 0) so that every size covers short and long sentences.
+
+    Source: Tatoeba via https://www.manythings.org/anki/ (2018), as packed by TensorFlow.
+    License: CC BY 2.0 (Tatoeba).
+    """
+    n = _check_n("n", n)
+    folder = _get_file("spa-eng.zip", "spa_eng", "2.6 MB", extract=True)
+    txt = next(folder.rglob("spa.txt"), None) if folder.is_dir() else None
+    if txt is None:
+        raise DatasetUnavailableError(f"Dataset 'spa_eng': no spa.txt under {folder}; delete it to extract again.")
+    pairs = [line.split("\t")[:2] for line in txt.read_text(encoding="utf-8").splitlines() if "\t" in line]
+    english = np.array([p[0] for p in pairs], dtype=object)
+    spanish = np.array([p[1] for p in pairs], dtype=object)
+    if n is None:
+        n = _sizes(_SIZES["spa_eng"])[0]
+    if n is not None and n < len(pairs):
+        keep = np.sort(np.random.default_rng(0).choice(len(pairs), size=n, replace=False))
+        english, spanish = english[keep], spanish[keep]
+    return english, spanish
+
+
+ADULT_COLUMNS = [
+    "age", "workclass", "fnlwgt", "education", "education_num", "marital_status", "occupation",
+    "relationship", "race", "sex", "capital_gain", "capital_loss", "hours_per_week", "native_country",
+]
+
+
+def load_adult(n_train=None, n_test=None):
+    """UCI Adult (census income): does a person earn more than $50K a year?
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        ``x``: pandas DataFrames with the 14 columns of :data:`ADULT_COLUMNS` (numeric columns as
+        numbers, categorical as strings, missing values as NaN); ``y``: int64, 1 = income >50K.
+
+    Sizes
+        smoke 5,000/2,000, default and full 32,561/16,281 (the official files).
+
+    Source: R. Kohavi, B. Becker (1996), https://archive.ics.uci.edu/dataset/2/adult. License: CC BY 4.0.
+    """
+    import pandas as pd
+
+    scale_train, scale_test = _sizes(_SIZES["adult"])
+    out = []
+    for fname, n, scale_n, arg in (("adult.data", n_train, scale_train, "n_train"), ("adult.test", n_test, scale_test, "n_test")):
+        n = _check_n(arg, n) or scale_n
+        path = _get_file(fname, "adult", "5.7 MB")
+        df = pd.read_csv(path, header=None, names=ADULT_COLUMNS + ["income"], skipinitialspace=True,
+                         na_values="?", comment="|", skip_blank_lines=True)
+        y = df.pop("income").str.rstrip(".").eq(">50K").to_numpy(np.int64)
+        if n is not None:
+            df, y = df.iloc[:n].reset_index(drop=True), y[:n]
+        out.append((df, y))
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------------------------
+# scikit-learn's bundled datasets (no download)
+# --------------------------------------------------------------------------------------------
+
+
+def _sklearn(loader_name: str, test_fraction: float, seed: int, stratify: bool):
+    import sklearn.datasets
+    from sklearn.model_selection import train_test_split
+
+    _check_fraction(test_fraction)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int, got {seed!r}.")
+    bunch = getattr(sklearn.datasets, loader_name)()
+    x, y = bunch.data.astype(np.float32), bunch.target
+    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=test_fraction, random_state=seed,
+                                              stratify=y if stratify else None)
+    return (x_tr, y_tr), (x_te, y_te)
+
+
+def load_digits(test_fraction: float = 0.25, seed: int = 42):
+    """8x8 handwritten digits (1,797 images, UCI), split train/test stratified with ``seed``.
+
+    Returns ``(x_train, y_train), (x_test, y_test)``: ``x`` float32 ``(n, 64)`` with values 0..16
+    (reshape to ``(n, 8, 8)`` to look at them), ``y`` int64 digits 0..9.
+
+    Source: E. Alpaydin, C. Kaynak, UCI Optical Recognition of Handwritten Digits, shipped with
+    scikit-learn. License: CC BY 4.0.
+    """
+    return _sklearn("load_digits", test_fraction, seed, stratify=True)
+
+
+def load_diabetes(test_fraction: float = 0.25, seed: int = 42):
+    """Diabetes progression (442 patients, 10 standardised baseline measurements) for regression.
+
+    Returns ``(x_train, y_train), (x_test, y_test)``: ``x`` float32 ``(n, 10)`` (age, sex, bmi, bp,
+    s1..s6, already mean-centred and scaled), ``y`` float64 disease progression one year later (25..346).
+
+    Source: B. Efron et al., "Least Angle Regression", Annals of Statistics 2004, shipped with
+    scikit-learn. License: BSD (scikit-learn).
+    """
+    return _sklearn("load_diabetes", test_fraction, seed, stratify=False)
+
+
+def load_breast_cancer(test_fraction: float = 0.25, seed: int = 42):
+    """Wisconsin diagnostic breast cancer (569 tumours, 30 features), binary: 1 = benign, 0 = malignant.
+
+    Returns ``(x_train, y_train), (x_test, y_test)``: ``x`` float32 ``(n, 30)``, ``y`` int64.
+
+    Source: W. Wolberg et al., UCI Breast Cancer Wisconsin (Diagnostic), shipped with scikit-learn.
+    License: CC BY 4.0.
+    """
+    return _sklearn("load_breast_cancer", test_fraction, seed, stratify=True)
+
+
+def load_wine(test_fraction: float = 0.25, seed: int = 42):
+    """Wine recognition (178 wines, 13 chemical measurements, 3 cultivars).
+
+    Returns ``(x_train, y_train), (x_test, y_test)``: ``x`` float32 ``(n, 13)``, ``y`` int64 0..2.
+
+    Source: M. Forina et al., UCI Wine, shipped with scikit-learn. License: CC BY 4.0.
+    """
+    return _sklearn("load_wine", test_fraction, seed, stratify=True)
+
+
+def load_iris(test_fraction: float = 0.25, seed: int = 42):
+    """Fisher's iris flowers (150 flowers, 4 measurements in cm, 3 species).
+
+    Returns ``(x_train, y_train), (x_test, y_test)``: ``x`` float32 ``(n, 4)``
+    (sepal length, sepal width, petal length, petal width), ``y`` int64 0..2.
+
+    Source: R. A. Fisher (1936), UCI Iris, shipped with scikit-learn. License: CC BY 4.0.
+    """
+    return _sklearn("load_iris", test_fraction, seed, stratify=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Sizes per scale, class names, catalog
+# --------------------------------------------------------------------------------------------
+
+#: (train, test) sizes per scale; None = the whole split.
+_SIZES = {
+    "mnist": {"smoke": (2000, 500), "default": (10000, 2000), "full": (None, None)},
+    "fashion_mnist": {"smoke": (800, 200), "default": (10000, 2000), "full": (None, None)},
+    "cifar10": {"smoke": (2000, 500), "default": (10000, 2000), "full": (None, None)},
+    "imdb_reviews": {"smoke": (1000, 1000), "default": (5000, 5000), "full": (None, None)},
+    "tiny_shakespeare": {"smoke": (100_000,), "default": (None,), "full": (None,)},
+    "malaria": {"smoke": (200,), "default": (400,), "full": (None,)},
+    "spoken_digit": {"smoke": (500,), "default": (None,), "full": (None,)},
+    "movielens": {"smoke": (20_000,), "default": (None,), "full": (None,)},
+    "spa_eng": {"smoke": (5_000,), "default": (30_000,), "full": (None,)},
+    "adult": {"smoke": (5_000, 2_000), "default": (None, None), "full": (None, None)},
+}
+
+MNIST_CLASSES = [str(i) for i in range(10)]
+FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+
+_CATALOG = [
+    # name, loader, kind, key, source, license, full size
+    ("mnist", "load_mnist", "tfds", "mnist", "Y. LeCun, C. Cortes, C. Burges (TFDS mnist)", "CC BY-SA 3.0", "70,000 images, 11 MB"),
+    ("fashion_mnist", "load_fashion_mnist", "tfds", "fashion_mnist", "Zalando Research (TFDS fashion_mnist)", "MIT", "70,000 images, 30 MB"),
+    ("cifar10", "load_cifar10", "tfds", "cifar10", "A. Krizhevsky 2009 (TFDS cifar10)", "none stated; cite the report", "60,000 images, 163 MB"),
+    ("imdb_reviews", "load_imdb_reviews", "tfds", "imdb_reviews/plain_text", "Maas et al. 2011 (TFDS imdb_reviews)", "research use; cite the paper", "100,000 reviews, 80 MB"),
+    ("tiny_shakespeare", "load_tiny_shakespeare", "tfds", "tiny_shakespeare", "A. Karpathy, char-rnn (TFDS tiny_shakespeare)", "public domain", "1.1 M characters, 1 MB"),
+    ("malaria", "load_malaria", "tfds", "malaria", "NIH/NLM, Rajaraman et al. 2018 (TFDS malaria)", "public U.S. government data", "27,558 images, 337 MB"),
+    ("spoken_digit", "load_spoken_digit", "tfds", "spoken_digit", "Z. Jackson et al., FSDD (TFDS spoken_digit)", "CC BY-SA 4.0", "2,500 recordings, 12 MB"),
+    ("movielens", "load_movielens", "tfds", "movielens/100k-ratings", "GroupLens ml-100k (TFDS movielens)", "research use, no redistribution", "100,000 ratings, 5 MB"),
+    ("spa_eng", "load_spa_eng", "file", "spa-eng.zip", "Tatoeba via manythings.org (TensorFlow's spa-eng.zip)", "CC BY 2.0", "118,964 pairs, 2.6 MB"),
+    ("adult", "load_adult", "file", "adult.data adult.test", "Kohavi & Becker 1996, UCI Adult", "CC BY 4.0", "48,842 rows, 5.7 MB"),
+    ("digits", "load_digits", "sklearn", None, "UCI optical digits (scikit-learn)", "CC BY 4.0", "1,797 images"),
+    ("diabetes", "load_diabetes", "sklearn", None, "Efron et al. 2004 (scikit-learn)", "BSD", "442 patients"),
+    ("breast_cancer", "load_breast_cancer", "sklearn", None, "Wolberg et al., UCI WDBC (scikit-learn)", "CC BY 4.0", "569 tumours"),
+    ("wine", "load_wine", "sklearn", None, "Forina et al., UCI Wine (scikit-learn)", "CC BY 4.0", "178 wines"),
+    ("iris", "load_iris", "sklearn", None, "R. A. Fisher 1936 (scikit-learn)", "CC BY 4.0", "150 flowers"),
+]
+
+
+def _tfds_location(key: str) -> tuple[bool, pathlib.Path]:
+    """Is a TFDS dataset prepared in the data dir? Read from disk without building anything."""
+    base = tfds_data_dir().joinpath(*key.split("/"))
+    infos = sorted(base.glob("*/dataset_info.json")) if base.is_dir() else []
+    return bool(infos), (infos[-1].parent if infos else base)
+
+
+def catalog() -> list[dict]:
+    """Every dataset the course uses: name, loader, source, license, size and whether it is cached.
+
+    Returns
+    -------
+    list of dict with keys ``name``, ``loader``, ``source``, ``license``, ``size``, ``cached`` (bool)
+    and ``location`` (where it is or would be cached).
+    """
+    rows = []
+    for name, loader, kind, key, source, license_, size in _CATALOG:
+        if kind == "tfds":
+            cached, location = _tfds_location(key)
+        elif kind == "file":
+            paths = [keras_cache_dir() / "datasets" / f for f in key.split()]
+            cached, location = all(p.is_file() for p in paths), paths[0].parent
+        else:
+            cached, location = True, "bundled with scikit-learn"
+        rows.append({"name": name, "loader": f"dl.datasets.{loader}", "source": source, "license": license_,
+                     "size": size, "cached": cached, "location": str(location)})
+    return rows

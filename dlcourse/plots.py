@@ -1,0 +1,224 @@
+"""Plots the notebooks draw again and again. Each returns its matplotlib ``Figure``,
+with a title and labelled axes; nothing here hides a lesson (it only draws)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["history", "image_grid", "confusion_matrix", "decision_boundary", "function_and_derivative"]
+
+
+def _plt():
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _check_title(title):
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a string, got {type(title).__name__}.")
+
+
+def history(history, metrics=None, title: str = "Training history"):
+    """Curves of a Keras training run, one panel per metric, train vs validation.
+
+    Parameters
+    ----------
+    history : keras.callbacks.History or dict
+        What ``model.fit`` returns, or its ``.history`` dict (``{"loss": [...], "val_loss": [...]}``).
+    metrics : list of str, optional
+        Which metrics to draw (default: every key without the ``val_`` prefix).
+    """
+    _check_title(title)
+    hist = getattr(history, "history", history)
+    if not isinstance(hist, dict) or not hist:
+        raise TypeError("history must be a keras History or a non-empty dict of metric -> list of values.")
+    if metrics is None:
+        metrics = [k for k in hist if not k.startswith("val_") and k != "learning_rate"]
+    elif isinstance(metrics, str):
+        metrics = [metrics]
+    missing = [m for m in metrics if m not in hist]
+    if missing or not metrics:
+        raise ValueError(f"metrics {missing or metrics} not in history; it holds {sorted(hist)}.")
+    plt = _plt()
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.6), squeeze=False)
+    for ax, m in zip(axes[0], metrics):
+        epochs = np.arange(1, len(hist[m]) + 1)
+        ax.plot(epochs, hist[m], marker="o", ms=3, label="train")
+        if f"val_{m}" in hist:
+            ax.plot(epochs, hist[f"val_{m}"], marker="o", ms=3, label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(m)
+        ax.set_title(m)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def image_grid(images, labels=None, class_names=None, predictions=None, ncols: int = 8, title: str = "Images", cmap="gray"):
+    """A labelled grid of images; with ``predictions``, wrong ones get red titles.
+
+    Parameters
+    ----------
+    images : array (n, h, w) or (n, h, w, c)
+        uint8 0..255 or floats (shown as they are, scaled per image).
+    labels, predictions : array of int, optional
+        True and predicted classes (indices into ``class_names`` if given).
+    """
+    _check_title(title)
+    images = np.asarray(images)
+    if images.ndim not in (3, 4) or len(images) == 0:
+        raise ValueError(f"images must have shape (n, h, w) or (n, h, w, c) with n > 0, got {images.shape}.")
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive int, got {ncols!r}.")
+    for name, arr in (("labels", labels), ("predictions", predictions)):
+        if arr is not None and len(arr) != len(images):
+            raise ValueError(f"{name} has {len(arr)} entries for {len(images)} images.")
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    n = len(images)
+    ncols = min(ncols, n)
+    nrows = int(np.ceil(n / ncols))
+    plt = _plt()
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.5 * ncols, 1.7 * nrows + 0.4), squeeze=False)
+
+    def name(i):
+        return class_names[i] if class_names is not None else str(i)
+
+    for k, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if k >= n:
+            ax.axis("off")
+            continue
+        ax.imshow(images[k], cmap=cmap if images.ndim == 3 else None)
+        if labels is not None and predictions is not None:
+            ok = labels[k] == predictions[k]
+            ax.set_title(f"{name(predictions[k])}" + ("" if ok else f"\n(true {name(labels[k])})"),
+                         fontsize=8, color="black" if ok else "red")
+        elif labels is not None:
+            ax.set_title(name(labels[k]), fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def confusion_matrix(y_true, y_pred, class_names=None, normalize: bool = False, title: str = "Confusion matrix"):
+    """Confusion matrix (rows: true class, columns: predicted), computed with scikit-learn."""
+    from sklearn.metrics import confusion_matrix as sk_cm
+
+    _check_title(title)
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape or y_true.ndim != 1 or len(y_true) == 0:
+        raise ValueError(f"y_true and y_pred must be 1-D and the same length, got {y_true.shape} and {y_pred.shape}.")
+    labels = np.arange(len(class_names)) if class_names is not None else np.unique(np.concatenate([y_true, y_pred]))
+    cm = sk_cm(y_true, y_pred, labels=labels, normalize="true" if normalize else None)
+    names = class_names if class_names is not None else [str(v) for v in labels]
+    plt = _plt()
+    size = max(4, 0.55 * len(names) + 2)
+    fig, ax = plt.subplots(figsize=(size, size * 0.9))
+    im = ax.imshow(cm, cmap="Blues")
+    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="fraction of true class" if normalize else "count")
+    ax.set_xticks(range(len(names)), names, rotation=45, ha="right")
+    ax.set_yticks(range(len(names)), names)
+    thresh = cm.max() / 2 if cm.size else 0
+    for i in range(cm.shape[0]):
+        for j in range(cm.shape[1]):
+            ax.text(j, i, f"{cm[i, j]:.2f}" if normalize else f"{cm[i, j]:d}", ha="center", va="center",
+                    fontsize=7, color="white" if cm[i, j] > thresh else "black")
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def decision_boundary(predict, x, y, resolution: int = 200, feature_names=("x1", "x2"), title: str = "Decision boundary", ax=None):
+    """Regions a classifier assigns to each class in a 2-D input space, with the data on top.
+
+    Parameters
+    ----------
+    predict : callable
+        Maps an array ``(m, 2)`` to class probabilities ``(m, k)``, ``(m,)`` / ``(m, 1)``
+        probabilities of class 1, or integer classes ``(m,)``. A Keras model's ``predict`` works.
+    x : array (n, 2)
+    y : array (n,) of int
+    ax : matplotlib Axes, optional
+        Draw into this axes (for side-by-side comparisons); the figure is returned either way.
+    """
+    _check_title(title)
+    if not callable(predict):
+        raise TypeError("predict must be a callable mapping (m, 2) inputs to class scores.")
+    x, y = np.asarray(x, dtype=np.float32), np.asarray(y)
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"x must have shape (n, 2), got {x.shape}; pick two features first.")
+    if len(y) != len(x):
+        raise ValueError(f"y has {len(y)} labels for {len(x)} points.")
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 10:
+        raise ValueError(f"resolution must be an int >= 10, got {resolution!r}.")
+    pad = 0.1 * (x.max(0) - x.min(0) + 1e-9)
+    lo, hi = x.min(0) - pad, x.max(0) + pad
+    g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    grid = np.c_[g1.ravel(), g2.ravel()].astype(np.float32)
+    out = np.asarray(predict(grid))
+    if out.ndim == 2 and out.shape[1] > 1:
+        z = out.argmax(1)
+    elif np.issubdtype(out.dtype, np.floating):
+        z = (out.reshape(-1) > 0.5).astype(int)
+    else:
+        z = out.reshape(-1).astype(int)
+    plt = _plt()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5, 4.2))
+    else:
+        fig = ax.figure
+    classes = np.unique(np.concatenate([np.unique(y), np.unique(z)]))
+    cmap = plt.get_cmap("tab10")
+    from matplotlib.colors import ListedColormap
+
+    ax.contourf(g1, g2, z.reshape(g1.shape), levels=np.arange(classes.max() + 2) - 0.5,
+                cmap=ListedColormap([cmap(i % 10) for i in range(classes.max() + 1)]), alpha=0.25)
+    for c in np.unique(y):
+        ax.scatter(x[y == c, 0], x[y == c, 1], s=14, color=cmap(int(c) % 10), edgecolor="k", linewidth=0.3, label=f"class {c}")
+    ax.set_xlabel(feature_names[0])
+    ax.set_ylabel(feature_names[1])
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="best")
+    return fig
+
+
+def function_and_derivative(f, df, x=None, name: str = "f", title=None):
+    """Plot a function and its derivative side by side (e.g. an activation function).
+
+    ``f`` and ``df`` are callables on NumPy arrays; ``x`` defaults to ``linspace(-5, 5, 401)``.
+    """
+    if not callable(f) or not callable(df):
+        raise TypeError("f and df must be callables taking a NumPy array.")
+    if not isinstance(name, str):
+        raise TypeError("name must be a string.")
+    x = np.linspace(-5, 5, 401) if x is None else np.asarray(x, dtype=float)
+    if x.ndim != 1 or len(x) < 2:
+        raise ValueError("x must be a 1-D array with at least two points.")
+    title = title or f"{name} and its derivative"
+    _check_title(title)
+    y, dy = np.asarray(f(x)), np.asarray(df(x))
+    if y.shape != x.shape or dy.shape != x.shape:
+        raise ValueError(f"f(x) and df(x) must have the shape of x {x.shape}, got {y.shape} and {dy.shape}.")
+    plt = _plt()
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.4))
+    a1.plot(x, y, color="C0")
+    a1.set_title(f"{name}(z)")
+    a1.set_ylabel(f"{name}(z)")
+    a2.plot(x, dy, color="C1")
+    a2.set_title(f"{name}'(z)")
+    a2.set_ylabel(f"d{name}/dz")
+    for a in (a1, a2):
+        a.set_xlabel("z")
+        a.axhline(0, color="k", lw=0.5)
+        a.axvline(0, color="k", lw=0.5)
+        a.grid(alpha=0.3)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
