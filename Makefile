@@ -39,7 +39,7 @@ lab: env keras-cache
 
 # Every test: unit tests, notebooks at smoke scale (nbval), anatomy lint, student versions.
 test: env keras-cache
-	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(PYTEST_ARGS)
 
 # One notebook: nbval + its anatomy + its student version (while writing a notebook).
 test-notebook: env keras-cache

@@ -292,6 +292,11 @@ def load_tiny_shakespeare(split: str = "train", n_chars=None) -> str:
         Keep the first ``n_chars`` characters. Defaults to the scale: smoke 100,000,
         default and full the whole split.
 
+    Returns
+    -------
+    str
+        The text, newlines included.
+
     Source: A. Karpathy, char-rnn, https://github.com/karpathy/char-rnn, via TFDS ``tiny_shakespeare``.
     License: the texts are in the public domain.
     """

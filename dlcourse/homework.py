@@ -48,13 +48,13 @@ def student_version(nb):
     roles = exercise_cells(nb)
     if not roles["solution"] or not roles["test"]:
         raise ValueError("this notebook has no nbgrader solution and graded test cells to turn into homework.")
+    for i in roles["solution"]:  # nbgrader would blank a whole unmarked cell; the course always marks
+        if "### BEGIN SOLUTION" not in nb.cells[i].source or "### END SOLUTION" not in nb.cells[i].source:
+            raise ValueError(f"solution cell {i} ({nb.cells[i].metadata['nbgrader'].get('grade_id')}) has no "
+                             "### BEGIN SOLUTION / ### END SOLUTION region.")
     resources = {}
     for pre in (ClearSolutions(), ClearHiddenTests(), ClearOutput()):
         nb, resources = pre.preprocess(nb, resources)
-    for i in roles["solution"]:
-        if "NotImplementedError" not in nb.cells[i].source:
-            raise ValueError(f"solution cell {i} ({nb.cells[i].metadata['nbgrader'].get('grade_id')}) has no "
-                             "### BEGIN SOLUTION / ### END SOLUTION region.")
     return nb
 
 

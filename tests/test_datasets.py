@@ -1,0 +1,223 @@
+"""dl.datasets: real data from the seeded caches, sizes by scale, and the offline error path."""
+
+import os
+import pathlib
+import shutil
+import time
+
+import numpy as np
+import pytest
+
+import dlcourse as dl
+from dlcourse import datasets
+from dlcourse.datasets import DatasetUnavailableError
+
+SEEDED = "TFDS_DATA_DIR" in os.environ and pathlib.Path(os.environ["TFDS_DATA_DIR"]).is_dir()
+needs_data = pytest.mark.skipif(not SEEDED, reason="needs the seeded TFDS cache (../shared/data) or a download")
+
+
+@pytest.fixture
+def empty_cache(tmp_path, monkeypatch):
+    """No TFDS data and an empty Keras cache: every cached dataset is 'pulled out'."""
+    monkeypatch.setenv("TFDS_DATA_DIR", str(tmp_path / "tfds"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    return tmp_path
+
+
+@needs_data
+@pytest.mark.parametrize("loader, shape, n", [("load_mnist", (28, 28), (2000, 500)),
+                                              ("load_fashion_mnist", (28, 28), (800, 200)),
+                                              ("load_cifar10", (32, 32, 3), (2000, 500))])
+def test_image_loaders_follow_keras_convention(scale, loader, shape, n):
+    scale("smoke")
+    (x_tr, y_tr), (x_te, y_te) = getattr(datasets, loader)()
+    assert x_tr.shape == (n[0], *shape) and x_te.shape == (n[1], *shape)
+    assert x_tr.dtype == np.uint8 and y_tr.dtype == np.int64 and y_tr.shape == (n[0],)
+    assert set(np.unique(y_tr)) == set(range(10)), "a smoke slice must still hold every class"
+    assert x_tr.max() > 200 and x_tr.min() == 0
+
+
+@needs_data
+def test_sizes_follow_the_scale_and_explicit_sizes(scale):
+    scale("default")
+    (x_tr, _), (x_te, _) = datasets.load_mnist()
+    assert (len(x_tr), len(x_te)) == (10000, 2000)
+    (x_tr, _), (x_te, _) = datasets.load_mnist(n_train=123, n_test=7)
+    assert (len(x_tr), len(x_te)) == (123, 7)
+
+
+@needs_data
+def test_explicit_size_beyond_the_cache_is_capped_with_a_warning(scale):
+    scale("smoke")
+    available = 845  # the seeded fashion_mnist train split
+    with pytest.warns(UserWarning, match="fashion_mnist: n_train=5000 but the cached 'train' split holds"):
+        (x_tr, _), _ = datasets.load_fashion_mnist(n_train=5000, n_test=10)
+    assert len(x_tr) <= 5000 and len(x_tr) in (available, 5000)
+
+
+@pytest.mark.parametrize("kwargs, err", [({"n_train": 0}, ValueError), ({"n_train": -3}, ValueError),
+                                         ({"n_train": 2.5}, TypeError), ({"n_test": "10"}, TypeError),
+                                         ({"n_train": True}, TypeError)])
+def test_bad_sizes_are_rejected(kwargs, err):
+    with pytest.raises(err, match="n_t"):
+        datasets.load_mnist(**kwargs)
+
+
+@needs_data
+def test_imdb_text(scale):
+    scale("smoke")
+    (x_tr, y_tr), (x_te, y_te) = datasets.load_imdb_reviews(n_train=50, n_test=20)
+    assert x_tr.dtype == object and isinstance(x_tr[0], str) and len(x_tr[0]) > 20
+    assert len(x_te) == 20 and set(np.unique(y_tr)) <= {0, 1}
+
+
+@needs_data
+def test_tiny_shakespeare(scale):
+    scale("smoke")
+    text = datasets.load_tiny_shakespeare()
+    assert len(text) == 100_000 and text.startswith("First Citizen")
+    assert len(datasets.load_tiny_shakespeare("validation", n_chars=500)) == 500
+    with pytest.raises(ValueError, match="split must be"):
+        datasets.load_tiny_shakespeare("dev")
+
+
+@needs_data
+def test_malaria(scale):
+    scale("smoke")
+    (x_tr, y_tr), (x_te, y_te) = datasets.load_malaria(n=40, image_size=32)
+    assert x_tr.shape == (30, 32, 32, 3) and x_te.shape == (10, 32, 32, 3) and x_tr.dtype == np.uint8
+    assert abs(y_tr.mean() - y_te.mean()) < 0.1, "the split must be stratified"
+    assert set(np.unique(y_tr)) == {0, 1}
+    with pytest.raises(ValueError, match="image_size"):
+        datasets.load_malaria(image_size=4)
+    with pytest.raises(ValueError, match="test_fraction"):
+        datasets.load_malaria(test_fraction=1.0)
+
+
+@needs_data
+def test_spoken_digit(scale):
+    scale("smoke")
+    (x_tr, y_tr), (x_te, y_te), (s_tr, s_te) = datasets.load_spoken_digit(n=100)
+    assert len(x_tr) + len(x_te) == 100 and len(s_tr) == len(x_tr)
+    assert x_tr[0].dtype == np.float32 and np.abs(x_tr[0]).max() <= 1.0 and x_tr[0].ndim == 1
+
+
+@needs_data
+def test_movielens(scale):
+    scale("smoke")
+    d = datasets.load_movielens(n=10)
+    assert set(d) >= {"user_id", "movie_id", "rating", "movie_title"} and len(d["rating"]) == 10
+    assert d["user_id"][0] == "138" and d["rating"][0] == 4.0  # the first example, as in TFRS' tutorial
+
+
+def test_keras_file_loaders(scale):
+    if not (pathlib.Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "datasets" / "adult.data").is_file():
+        pytest.skip("needs the seeded Keras cache")
+    scale("smoke")
+    (x_tr, y_tr), (x_te, y_te) = datasets.load_adult()
+    assert x_tr.shape == (5000, 14) and len(x_te) == 2000
+    assert 0.15 < y_tr.mean() < 0.35 and 0.15 < y_te.mean() < 0.35
+    assert list(x_tr.columns) == datasets.ADULT_COLUMNS
+    english, spanish = datasets.load_spa_eng(n=100)
+    assert len(english) == len(spanish) == 100 and isinstance(english[0], str)
+
+
+@pytest.mark.parametrize("loader, n_features, n_total", [("load_digits", 64, 1797), ("load_diabetes", 10, 442),
+                                                         ("load_breast_cancer", 30, 569), ("load_wine", 13, 178),
+                                                         ("load_iris", 4, 150)])
+def test_sklearn_loaders(loader, n_features, n_total):
+    (x_tr, y_tr), (x_te, y_te) = getattr(datasets, loader)(test_fraction=0.2, seed=1)
+    assert x_tr.shape[1] == n_features and x_tr.dtype == np.float32
+    assert len(x_tr) + len(x_te) == n_total and abs(len(x_te) - 0.2 * n_total) <= 1
+    (x_tr2, _), _ = getattr(datasets, loader)(test_fraction=0.2, seed=1)
+    np.testing.assert_array_equal(x_tr, x_tr2)
+    with pytest.raises(ValueError, match="test_fraction"):
+        getattr(datasets, loader)(test_fraction=0)
+    with pytest.raises(TypeError, match="seed"):
+        getattr(datasets, loader)(seed="1")
+
+
+# ---- the offline error path -------------------------------------------------------------------
+
+@pytest.mark.parametrize("loader, name", [("load_mnist", "mnist"), ("load_cifar10", "cifar10"),
+                                          ("load_imdb_reviews", "imdb_reviews"), ("load_malaria", "malaria"),
+                                          ("load_tiny_shakespeare", "tiny_shakespeare"), ("load_movielens", "movielens"),
+                                          ("load_spoken_digit", "spoken_digit"), ("load_fashion_mnist", "fashion_mnist"),
+                                          ("load_adult", "adult"), ("load_spa_eng", "spa_eng")])
+def test_offline_without_cache_fails_at_once_with_a_clear_error(empty_cache, monkeypatch, loader, name):
+    monkeypatch.setenv("DLCOURSE_OFFLINE", "1")
+    t0 = time.perf_counter()
+    with pytest.raises(DatasetUnavailableError) as info:
+        getattr(datasets, loader)()
+    assert time.perf_counter() - t0 < 10, "must fail at once, not after a retry loop"
+    msg = str(info.value)
+    assert f"Dataset {name!r} is not available" in msg
+    assert "DLCOURSE_OFFLINE=1 forbids downloading" in msg
+    assert str(empty_cache) in msg, "the message must say where it looked"
+    assert "To fix it" in msg
+
+
+def test_online_without_network_fails_at_once(empty_cache, monkeypatch):
+    monkeypatch.setenv("DLCOURSE_OFFLINE", "0")
+    monkeypatch.setattr(datasets, "_network_available", lambda url, timeout=3.0: False)
+    with pytest.raises(DatasetUnavailableError, match="cannot be reached"):
+        datasets.load_mnist()
+    with pytest.raises(DatasetUnavailableError, match="cannot be reached"):
+        datasets.load_adult()
+
+
+@needs_data
+def test_pulling_one_dataset_out_of_the_cache(tmp_path, monkeypatch, scale):
+    """Copy the seeded cache, remove MNIST: MNIST fails clearly, CIFAR-10 still loads."""
+    scale("smoke")
+    src = pathlib.Path(os.environ["TFDS_DATA_DIR"])
+    dst = tmp_path / "tfds"
+    dst.mkdir()
+    (dst / "cifar10").symlink_to(src / "cifar10")
+    monkeypatch.setenv("TFDS_DATA_DIR", str(dst))
+    monkeypatch.setenv("DLCOURSE_OFFLINE", "1")
+    with pytest.raises(DatasetUnavailableError, match="'mnist'"):
+        datasets.load_mnist()
+    (x, _), _ = datasets.load_cifar10(n_train=10, n_test=10)
+    assert len(x) == 10
+
+
+def test_a_corrupt_cached_file_is_reported_not_deleted(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    (tmp_path / "datasets").mkdir()
+    bad = tmp_path / "datasets" / "adult.data"
+    bad.write_text("not the adult data\n")
+    with pytest.raises(DatasetUnavailableError, match="is not the expected one"):
+        datasets.load_adult()
+    assert bad.exists()
+
+
+def test_bad_offline_value(monkeypatch):
+    monkeypatch.setenv("DLCOURSE_OFFLINE", "maybe")
+    with pytest.raises(ValueError, match="DLCOURSE_OFFLINE='maybe'"):
+        datasets.is_offline()
+
+
+def test_catalog_lists_every_loader_and_its_cache_state(empty_cache):
+    rows = datasets.catalog()
+    names = {r["name"] for r in rows}
+    loaders = {n for n in datasets.__all__ if n.startswith("load_")}
+    assert {r["loader"].removeprefix("dl.datasets.") for r in rows} == loaders
+    assert len(names) == len(rows)
+    for r in rows:
+        assert r["source"] and r["license"] and r["size"]
+        assert r["cached"] == (r["location"] == "bundled with scikit-learn"), r  # nothing cached in an empty cache
+
+
+@needs_data
+def test_catalog_sees_the_seeded_cache():
+    rows = {r["name"]: r for r in datasets.catalog()}
+    assert rows["mnist"]["cached"] and rows["mnist"]["location"].endswith("3.0.1")
+
+
+def test_docstrings_name_shapes_source_and_license():
+    for name in datasets.__all__:
+        if name.startswith("load_"):
+            doc = getattr(datasets, name).__doc__
+            assert "Returns" in doc, name
+            assert "Source" in doc and "License" in doc, name

@@ -1,0 +1,89 @@
+"""Homework builds: student versions lose their solutions and fail exactly at the exercise checks."""
+
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from dlcourse import homework
+from tests.conftest import NOTEBOOKS, ROOT
+
+
+def _exercise_notebook():
+    nb = nbformat.v4.new_notebook()
+    sol = nbformat.v4.new_code_cell("def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION")
+    sol.metadata["nbgrader"] = {"grade": False, "grade_id": "ex1_solution", "locked": False, "schema_version": 3,
+                                "solution": True, "task": False}
+    test = nbformat.v4.new_code_cell("assert double(2) == 4\n### BEGIN HIDDEN TESTS\nassert double(-1) == -2\n### END HIDDEN TESTS")
+    test.metadata["nbgrader"] = {"grade": True, "grade_id": "ex1_tests", "locked": True, "points": 1,
+                                 "schema_version": 3, "solution": False, "task": False}
+    other = nbformat.v4.new_code_cell("print('hello')", outputs=[nbformat.v4.new_output("stream", text="hello\n")])
+    nb.cells = [other, sol, test]
+    return nb
+
+
+def test_student_version_replaces_solutions_and_drops_hidden_tests():
+    nb = _exercise_notebook()
+    student = homework.student_version(nb)
+    assert student.cells[1].source == "def double(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
+    assert "HIDDEN" not in student.cells[2].source and "double(-1)" not in student.cells[2].source
+    assert "double(2) == 4" in student.cells[2].source
+    assert student.cells[0].outputs == [] and student.cells[2].metadata["nbgrader"]["points"] == 1
+    assert "return 2 * x" in nb.cells[1].source, "the instructor notebook must be left unchanged"
+    assert homework.exercise_cells(nb) == {"solution": [1], "test": [2]}
+
+
+def test_student_version_needs_exercises_and_solution_markers():
+    nb = _exercise_notebook()
+    nb.cells = nb.cells[:1]
+    with pytest.raises(ValueError, match="no nbgrader solution"):
+        homework.student_version(nb)
+    nb = _exercise_notebook()
+    nb.cells[1].source = "def double(x):\n    return 2 * x"
+    with pytest.raises(ValueError, match="no ### BEGIN SOLUTION"):
+        homework.student_version(nb)
+
+
+def test_build_command_writes_student_versions(tmp_path):
+    src = tmp_path / "01_x.ipynb"
+    nbformat.write(_exercise_notebook(), src)
+    out = tmp_path / "student"
+    proc = subprocess.run([sys.executable, "-m", "dlcourse.homework", "build", str(src), "--out", str(out)],
+                          capture_output=True, text=True, check=True)
+    assert str(out / "01_x.ipynb") in proc.stdout
+    assert "NotImplementedError" in nbformat.read(out / "01_x.ipynb", as_version=4).cells[1].source
+    with pytest.raises(FileNotFoundError):
+        homework.build([tmp_path / "missing.ipynb"], out)
+
+
+def _errored_cells(nb):
+    return {i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+            and any(o.get("output_type") == "error" for o in cell.get("outputs", []))}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_student_version_fails_exactly_at_the_exercise_checks(path):
+    """Run the student version: every graded test cell must fail, and nothing outside the exercises.
+
+    (That the instructor version passes everywhere is what nbval checks on notebooks/ itself.)
+    """
+    import nbclient
+
+    instructor = nbformat.read(path, as_version=4)
+    student = homework.student_version(instructor)
+    roles = homework.exercise_cells(student)
+    assert len(roles["test"]) >= 3, f"{path.name}: needs at least three graded exercises"
+    nbclient.NotebookClient(student, timeout=600, kernel_name="python3", allow_errors=True,
+                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    errored = _errored_cells(student)
+    allowed = set(roles["solution"]) | set(roles["test"])
+    outside = sorted(errored - allowed)
+    assert not outside, (f"{path.name}: the student version fails outside the exercises, in cells {outside}: "
+                         + "; ".join(student.cells[i].source.splitlines()[0] for i in outside))
+    passing = [student.cells[i].metadata["nbgrader"]["grade_id"] for i in roles["test"] if i not in errored]
+    assert not passing, f"{path.name}: these graded checks pass without a solution: {passing}"
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, f"no notebooks in {ROOT / 'notebooks'}"

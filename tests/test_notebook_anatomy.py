@@ -1,0 +1,95 @@
+"""Every notebook has the anatomy of DESIGN.md / CONTRIBUTING.md (a lint, no execution)."""
+
+import re
+
+import nbformat
+import pytest
+
+import dlcourse as dl
+from dlcourse import homework
+from tests.conftest import NOTEBOOKS
+
+ids = [p.stem for p in NOTEBOOKS]
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=ids)
+def nb(request):
+    path = request.param
+    notebook = nbformat.read(path, as_version=4)
+    notebook.path = path
+    return notebook
+
+
+def headings(nb):
+    return [line.strip("# ").strip().lower() for c in nb.cells if c.cell_type == "markdown"
+            for line in c.source.splitlines() if line.startswith("## ")]
+
+
+def index_of(nb, predicate):
+    return next((i for i, c in enumerate(nb.cells) if predicate(c)), None)
+
+
+def test_numbered_file_name():
+    names = [p.name for p in NOTEBOOKS]
+    for name in names:
+        assert re.fullmatch(r"\d\d_[a-z0-9]+(_[a-z0-9]+)*\.ipynb", name), name
+    numbers = [int(n[:2]) for n in names]
+    assert numbers == list(range(len(numbers))), f"notebooks must be numbered 00, 01, ... without gaps: {names}"
+
+
+def test_valid_and_stripped(nb):
+    nbformat.validate(nb)
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"cell {i} has outputs: run `make strip`"
+
+
+def test_header(nb):
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and re.match(rf"# {nb.path.stem[:2]} · \S", first.source), \
+        "first cell: '# NN · Title'"
+    badge = (f"https://colab.research.google.com/github/{dl.REPOSITORY}/blob/{dl.BRANCH}/notebooks/{nb.path.name}")
+    assert badge in first.source and "colab-badge.svg" in first.source, f"the Colab badge must link {badge}"
+    for part in ("Learning objectives", "Prerequisites", "Time to run"):
+        assert f"**{part}**" in first.source, f"header lacks **{part}**"
+    assert "GPU" in first.source and "CPU" in first.source, "time to run: laptop CPU and GPU"
+
+
+def test_setup_cell(nb):
+    setup = nb.cells[1]
+    assert setup.cell_type == "code", "the second cell is the setup cell"
+    src = setup.source
+    assert 'if "google.colab" in sys.modules:' in src and f"git+https://github.com/{dl.REPOSITORY}@" in src
+    assert "import dlcourse as dl" in src
+    assert f'dl.setup(notebook="{nb.path.stem}")' in src, "setup must name this notebook"
+
+
+def test_sections_in_order(nb):
+    heads = headings(nb)
+    for needed in ("exercises", "key takeaways", "further reading"):
+        assert needed in heads, f"missing '## {needed.capitalize()}'"
+    assert heads.index("exercises") < heads.index("key takeaways") < heads.index("further reading")
+    assert len(heads) >= 5, "a notebook has several teaching sections before the exercises"
+
+
+def test_exercises(nb):
+    roles = homework.exercise_cells(nb)
+    assert len(roles["solution"]) >= 3 and len(roles["test"]) >= 3, "at least three exercises"
+    ex_start = index_of(nb, lambda c: c.cell_type == "markdown" and re.search(r"^## Exercises", c.source, re.M))
+    assert min(roles["solution"] + roles["test"]) > ex_start, "exercise cells belong in the Exercises section"
+    ids_ = [nb.cells[i].metadata.nbgrader["grade_id"] for i in roles["solution"] + roles["test"]]
+    assert len(set(ids_)) == len(ids_), "grade_ids must be unique"
+    for i in roles["test"]:
+        meta = nb.cells[i].metadata.nbgrader
+        assert meta.get("points", 0) > 0 and meta.get("locked") and "assert" in nb.cells[i].source
+    for i in roles["solution"]:
+        assert "### BEGIN SOLUTION" in nb.cells[i].source
+
+
+def test_lessons_have_sanity_checks_and_results(nb):
+    ex_start = index_of(nb, lambda c: c.cell_type == "markdown" and re.search(r"^## Exercises", c.source, re.M))
+    body = "\n".join(c.source for c in nb.cells[:ex_start] if c.cell_type == "code")
+    assert re.search(r"^\s*(assert |np\.testing\.assert)", body, re.M), "sanity assertions are missing"
+    assert "dl.record(" in body, "record the headline results with dl.record"
+    assert "dl.scaled(" in body or nb.path.stem.startswith("00_"), "sizes come from dl.scaled"

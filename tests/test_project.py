@@ -1,0 +1,73 @@
+"""Project-level promises: one set of pins, the README's commands and results table, data docs."""
+
+import re
+import subprocess
+import tomllib
+
+import yaml
+
+from dlcourse import datasets, results
+from tests.conftest import NOTEBOOKS, ROOT
+
+
+def _pyproject():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_environment_yml_mirrors_the_pinned_extras():
+    extras = _pyproject()["project"]["optional-dependencies"]
+    pinned = extras["course"] + extras["test"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert [p for p in pip if p != "-e ."] == pinned
+    assert env["variables"]["KERAS_BACKEND"] == "tensorflow"
+    for req in pinned:
+        assert "==" in req, f"the course environment pins exact versions: {req}"
+
+
+def test_package_requirements_stay_loose_for_colab():
+    deps = _pyproject()["project"]["dependencies"]
+    assert not any("==" in d for d in deps), "dlcourse itself must install on Colab's runtime"
+    assert not any(re.match(r"tensorflow(-cpu)?\b", d) and not d.startswith("tensorflow-datasets") for d in deps), \
+        "Colab ships tensorflow; requiring it (or tensorflow-cpu) would upgrade or duplicate it"
+    assert any(d.startswith("importlib_resources") for d in deps)
+
+
+def test_readme_has_the_two_commands_and_ci_calls_the_test_one():
+    readme = (ROOT / "README.md").read_text()
+    assert "make lab" in readme and "make test" in readme
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^make test$", ci, re.M)
+    make = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "pytest" in make and "--nbval-lax" in make
+
+
+def test_readme_results_table_is_generated_from_the_results_file():
+    recs = results.load(ROOT / "results" / "results.jsonl")
+    assert results.readme_table(ROOT / "README.md") == results.table(recs), \
+        "README's table is stale: run `python -m dlcourse.results table --update README.md`"
+
+
+def test_every_notebook_was_measured_at_smoke_and_default_scale():
+    recs = results.load(ROOT / "results" / "results.jsonl")
+    timed = {(r["notebook"], r["scale"]): r["value"] for r in recs if r["metric"] == results.WALL_TIME}
+    for path in NOTEBOOKS:
+        for scale in ("smoke", "default"):
+            assert (path.stem, scale) in timed, f"{path.stem} has no measured {scale} time: run `make results NB={path}`"
+        assert timed[(path.stem, "default")] < 200, f"{path.stem}: default scale must stay under ~3 minutes"
+        assert timed[(path.stem, "smoke")] < 90, f"{path.stem}: smoke scale must stay under ~1 minute"
+        metrics = {r["metric"] for r in recs if r["notebook"] == path.stem and r["metric"] != results.WALL_TIME}
+        assert metrics, f"{path.stem} records no headline result"
+
+
+def test_data_readme_lists_every_dataset():
+    text = (ROOT / "data" / "README.md").read_text()
+    for row in datasets.catalog():
+        assert f"| {row['name']} | `{row['loader']}` |" in text and row["license"] in text, row["name"]
+
+
+def test_notebooks_only_use_cataloged_loaders():
+    loaders = {n for n in datasets.__all__ if n.startswith("load_")}
+    for path in NOTEBOOKS:
+        used = set(re.findall(r"dl\.datasets\.(load_\w+)", path.read_text()))
+        assert used <= loaders, f"{path.name} uses unknown loaders {used - loaders}"

@@ -1,0 +1,111 @@
+"""dl.record and the results table."""
+
+import json
+
+import pytest
+
+import dlcourse as dl
+from dlcourse import results
+
+
+@pytest.fixture
+def results_file(tmp_path, monkeypatch, scale):
+    scale("smoke")
+    path = tmp_path / "r.jsonl"
+    monkeypatch.setenv("DLCOURSE_RESULTS", str(path))
+    dl.setup(notebook="42_answers", verbose=False)
+    return path
+
+
+def test_record_appends_json_lines(results_file):
+    import numpy as np
+
+    dl.record("test_accuracy", np.float32(0.875), verbose=False)
+    dl.record("loss", 3, verbose=False)
+    lines = [json.loads(l) for l in results_file.read_text().splitlines()]
+    assert [l["metric"] for l in lines] == ["test_accuracy", "loss"]
+    assert lines[0]["notebook"] == "42_answers" and lines[0]["scale"] == "smoke"
+    assert lines[0]["value"] == pytest.approx(0.875) and lines[0]["elapsed_s"] >= 0
+
+
+def test_record_without_results_file_still_checks_and_prints(monkeypatch, capsys, scale):
+    scale("smoke")
+    monkeypatch.delenv("DLCOURSE_RESULTS", raising=False)
+    dl.setup(notebook="42_answers", verbose=False)
+    rec = dl.record("acc", 0.5)
+    assert rec["value"] == 0.5
+    assert "42_answers / acc = 0.5" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("metric, value, err", [("", 1.0, TypeError), (3, 1.0, TypeError), ("m", "0.9", TypeError),
+                                                ("m", True, TypeError), ("m", float("nan"), ValueError),
+                                                ("m", float("inf"), ValueError), ("m", [1.0], TypeError)])
+def test_record_rejects_bad_values(results_file, metric, value, err):
+    with pytest.raises(err):
+        dl.record(metric, value)
+    assert not results_file.exists()
+
+
+def test_record_needs_a_notebook_name(monkeypatch):
+    from dlcourse import _config
+
+    monkeypatch.setitem(_config._state, "notebook", None)
+    with pytest.raises(ValueError, match="setup\\(notebook="):
+        dl.record("acc", 0.5)
+
+
+def test_table_keeps_the_latest_value_per_metric():
+    recs = [
+        {"notebook": "01_a", "metric": "acc", "value": 0.5, "scale": "default"},
+        {"notebook": "01_a", "metric": "acc", "value": 0.9, "scale": "default"},
+        {"notebook": "01_a", "metric": "wall_time_s", "value": 61.4, "scale": "default"},
+        {"notebook": "01_a", "metric": "acc", "value": 0.7, "scale": "smoke"},
+        {"notebook": "00_b", "metric": "n", "value": 3.0, "scale": "smoke"},
+    ]
+    table = results.table(recs).splitlines()
+    assert table[0].startswith("| notebook | scale | wall time (s)")
+    assert table[2:] == ["| 00_b | smoke |  | n = 3 |", "| 01_a | smoke |  | acc = 0.700 |", "| 01_a | default | 61 | acc = 0.900 |"]
+
+
+def test_update_readme_and_load(tmp_path):
+    res = tmp_path / "r.jsonl"
+    res.write_text(json.dumps({"notebook": "01_a", "metric": "acc", "value": 0.9, "scale": "smoke"}) + "\n\n")
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{results.TABLE_BEGIN}\nold\n{results.TABLE_END}\noutro\n")
+    assert results.main(["table", str(res), "--update", str(readme)]) == 0
+    text = readme.read_text()
+    assert "acc = 0.900" in text and "old" not in text and text.startswith("intro") and text.endswith("outro\n")
+    assert results.readme_table(readme) == results.table(results.load(res))
+    assert results.update_readme(readme, results.load(res)) is False
+
+
+def test_load_and_update_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="No results file"):
+        results.load(tmp_path / "missing.jsonl")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json}\n")
+    with pytest.raises(ValueError, match="bad.jsonl:1 is not a JSON line"):
+        results.load(bad)
+    bad.write_text('{"notebook": "x"}\n')
+    with pytest.raises(ValueError, match="lacks"):
+        results.load(bad)
+    readme = tmp_path / "README.md"
+    readme.write_text("no markers")
+    with pytest.raises(ValueError, match="no results markers"):
+        results.update_readme(readme, [])
+
+
+def test_run_notebook_times_and_records(tmp_path, scale):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import dlcourse as dl\ndl.setup(notebook='77_tiny')\ndl.record('answer', 42)")]
+    path = tmp_path / "77_tiny.ipynb"
+    nbformat.write(nb, path)
+    out = tmp_path / "res.jsonl"
+    seconds = results.run_notebook(path, "smoke", out)
+    recs = results.load(out)
+    assert [(r["metric"], r["scale"]) for r in recs] == [("answer", "smoke"), ("wall_time_s", "smoke")]
+    assert recs[1]["value"] == pytest.approx(seconds)
+    with pytest.raises(ValueError, match="scale must be one of"):
+        results.run_notebook(path, "huge", out)
