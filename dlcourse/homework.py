@@ -48,6 +48,10 @@ def student_version(nb):
     roles = exercise_cells(nb)
     if not roles["solution"] or not roles["test"]:
         raise ValueError("this notebook has no nbgrader solution and graded test cells to turn into homework.")
+    for i, cell in enumerate(nb.cells):
+        if i not in roles["solution"] and "BEGIN SOLUTION" in cell.source:
+            raise ValueError(f"cell {i} mentions 'BEGIN SOLUTION' but is not an nbgrader solution cell; nbgrader "
+                             "would treat it as one. Reword it or mark the cell as a solution.")
     for i in roles["solution"]:  # nbgrader would blank a whole unmarked cell; the course always marks
         if "### BEGIN SOLUTION" not in nb.cells[i].source or "### END SOLUTION" not in nb.cells[i].source:
             raise ValueError(f"solution cell {i} ({nb.cells[i].metadata['nbgrader'].get('grade_id')}) has no "

@@ -43,6 +43,10 @@ def test_student_version_needs_exercises_and_solution_markers():
     nb.cells[1].source = "def double(x):\n    return 2 * x"
     with pytest.raises(ValueError, match="no ### BEGIN SOLUTION"):
         homework.student_version(nb)
+    nb = _exercise_notebook()
+    nb.cells[0].source = "# solutions go between ### BEGIN SOLUTION and ### END SOLUTION"
+    with pytest.raises(ValueError, match="cell 0 mentions 'BEGIN SOLUTION'"):
+        homework.student_version(nb)
 
 
 def test_build_command_writes_student_versions(tmp_path):

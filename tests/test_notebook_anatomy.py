@@ -12,12 +12,18 @@ from tests.conftest import NOTEBOOKS
 ids = [p.stem for p in NOTEBOOKS]
 
 
+class Notebook:
+    """A notebook node plus the path it was read from."""
+
+    def __init__(self, path, node):
+        self.path, self.node = path, node
+        self.cells, self.metadata = node.cells, node.metadata
+
+
 @pytest.fixture(params=NOTEBOOKS, ids=ids)
 def nb(request):
     path = request.param
-    notebook = nbformat.read(path, as_version=4)
-    notebook.path = path
-    return notebook
+    return Notebook(path, nbformat.read(path, as_version=4))
 
 
 def headings(nb):
@@ -38,7 +44,7 @@ def test_numbered_file_name():
 
 
 def test_valid_and_stripped(nb):
-    nbformat.validate(nb)
+    nbformat.validate(nb.node)
     assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
