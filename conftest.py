@@ -30,18 +30,3 @@ if SHARED_DATA.is_dir():
                 shutil.copyfile(src, dst)  # copyfile: the copy is writable even if the source is not
         os.environ["KERAS_HOME"] = str(keras_home)
 
-
-import pytest  # noqa: E402
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Keep all cells of one notebook on one xdist worker (they share a kernel).
-
-    With ``--dist loadgroup`` every other test is spread one by one, so the slow student-version
-    runs of ``tests/test_homework.py`` are shared between workers instead of queuing on one.
-    """
-    for item in items:
-        path = pathlib.Path(str(item.fspath))
-        if path.suffix == ".ipynb":
-            item.add_marker(pytest.mark.xdist_group(path.stem))

@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 
 from . import datasets, plots
 from ._config import BRANCH, REPOSITORY, SCALES, Settings, elapsed, get_scale, scaled, setup
-from .results import record
+from .recording import record
 
 __all__ = [
     "BRANCH", "REPOSITORY", "SCALES", "Settings", "datasets", "elapsed", "get_scale", "plots",

@@ -32,9 +32,8 @@ def test_record_without_results_file_still_checks_and_prints(monkeypatch, capsys
     scale("smoke")
     monkeypatch.delenv("DLCOURSE_RESULTS", raising=False)
     dl.setup(notebook="42_answers", verbose=False)
-    rec = dl.record("acc", 0.5)
-    assert rec["value"] == 0.5
-    assert "42_answers / acc = 0.5" in capsys.readouterr().out
+    assert dl.record("acc", 0.5) is None
+    assert "42_answers / acc = 0.5 (smoke scale)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("metric, value, err", [("", 1.0, TypeError), (3, 1.0, TypeError), ("m", "0.9", TypeError),
@@ -49,6 +48,7 @@ def test_record_rejects_bad_values(results_file, metric, value, err):
 def test_record_needs_a_notebook_name(monkeypatch):
     from dlcourse import _config
 
+    monkeypatch.delenv("DLCOURSE_RESULTS", raising=False)
     monkeypatch.setitem(_config._state, "notebook", None)
     with pytest.raises(ValueError, match="setup\\(notebook="):
         dl.record("acc", 0.5)
