@@ -48,7 +48,7 @@ test: env keras-cache
 # One notebook: nbval + its anatomy + its student version (while writing a notebook).
 test-notebook: env keras-cache
 	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(NB) \
-	  tests/test_notebook_anatomy.py tests/test_homework.py -k "$(notdir $(basename $(NB))) or $(NB)"
+	  tests/test_notebook_anatomy.py tests/test_homework.py -k "$(notdir $(basename $(NB)))"
 
 # Time notebooks at smoke and default scale, append to results/results.jsonl, refresh README's table.
 results: env keras-cache
