@@ -83,3 +83,11 @@ def test_setup_refuses_another_keras_backend(monkeypatch):
     monkeypatch.setenv("KERAS_BACKEND", "jax")
     with pytest.raises(RuntimeError, match="KERAS_BACKEND='jax'"):
         dl.setup(verbose=False)
+
+
+def test_elapsed_needs_setup(monkeypatch):
+    from dlcourse import _config
+
+    monkeypatch.setitem(_config._state, "start", None)
+    with pytest.raises(RuntimeError, match="dl.setup\\(\\) to have run first"):
+        dl.elapsed()
