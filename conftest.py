@@ -29,4 +29,3 @@ if SHARED_DATA.is_dir():
             if not dst.exists():
                 shutil.copyfile(src, dst)  # copyfile: the copy is writable even if the source is not
         os.environ["KERAS_HOME"] = str(keras_home)
-

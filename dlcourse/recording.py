@@ -15,7 +15,7 @@ from ._config import _state, current_notebook, get_scale
 RESULTS_ENV = "DLCOURSE_RESULTS"
 
 
-def record(metric: str, value, *, notebook: str | None = None, verbose: bool = True) -> dict:
+def record(metric: str, value, *, notebook: str | None = None, verbose: bool = True) -> None:
     """Record one headline result of the running notebook.
 
     Parameters
