@@ -38,12 +38,12 @@ lab: env keras-cache
 	$(VENV)/bin/jupyter lab notebooks/00_welcome_and_setup.ipynb
 
 # Every test: unit tests, notebooks at smoke scale (nbval), anatomy lint, student versions.
-# --dist loadfile keeps each notebook's cells on one worker (they share a kernel); the student-version
+# --dist loadscope keeps each notebook's cells on one worker (they share a kernel); the student-version
 # runs (tests/test_homework.py) form one unit that runs beside the notebooks.
 # Two workers on two cores: each process gets one compute thread (TensorFlow, OpenBLAS, OpenMP).
 test: env keras-cache
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 \
-	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(PYTEST_ARGS)
 
 # One notebook: nbval + its anatomy + its student version (while writing a notebook).
 test-notebook: env keras-cache

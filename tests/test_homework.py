@@ -1,5 +1,6 @@
 """Homework builds: student versions lose their solutions and fail exactly at the exercise checks."""
 
+import re
 import subprocess
 import sys
 
@@ -66,8 +67,7 @@ def _errored_cells(nb):
             and any(o.get("output_type") == "error" for o in cell.get("outputs", []))}
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_student_version_fails_exactly_at_the_exercise_checks(path):
+def _check_student_version(path):
     """Run the student version: every graded test cell must fail, and nothing outside the exercises.
 
     (That the instructor version passes everywhere is what nbval checks on notebooks/ itself.)
@@ -87,6 +87,18 @@ def test_student_version_fails_exactly_at_the_exercise_checks(path):
                          + "; ".join(student.cells[i].source.splitlines()[0] for i in outside))
     passing = [student.cells[i].metadata["nbgrader"]["grade_id"] for i in roles["test"] if i not in errored]
     assert not passing, f"{path.name}: these graded checks pass without a solution: {passing}"
+
+
+# One test class per notebook, so that `pytest -n 2 --dist loadscope` spreads these runs over the
+# workers one notebook at a time (a parametrized function would be a single scheduling unit), while
+# each notebook's nbval cells stay together in one worker.
+for _path in NOTEBOOKS:
+    _name = "TestStudentVersion_" + re.sub(r"\W", "_", _path.stem)
+    globals()[_name] = type(_name, (), {
+        "__doc__": f"The student version of {_path.name}.",
+        "test_fails_exactly_at_the_exercise_checks": lambda self, _p=_path: _check_student_version(_p),
+    })
+del _path, _name
 
 
 def test_there_are_notebooks():
