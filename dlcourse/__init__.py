@@ -1,6 +1,6 @@
 """dlcourse: the helper package of the deep-learning course.
 
-Plumbing only (datasets, plots, scales, results, homework builds); the lessons live in the notebooks.
+Plumbing only (datasets, plots, callbacks, scales, results, homework builds); the lessons live in the notebooks.
 
     import dlcourse as dl
     dl.setup(notebook="01_neurons_and_layers")
@@ -15,7 +15,17 @@ from . import datasets, plots
 from ._config import BRANCH, REPOSITORY, SCALES, Settings, elapsed, get_scale, scaled, setup
 from .recording import record
 
+
+def __getattr__(name):
+    # dl.callbacks imports Keras, so it is loaded on first use rather than with the package.
+    if name == "callbacks":
+        import importlib
+
+        return importlib.import_module(".callbacks", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
-    "BRANCH", "REPOSITORY", "SCALES", "Settings", "datasets", "elapsed", "get_scale", "plots",
+    "BRANCH", "REPOSITORY", "SCALES", "Settings", "callbacks", "datasets", "elapsed", "get_scale", "plots",
     "record", "scaled", "setup",
 ]
