@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["history", "image_grid", "confusion_matrix", "decision_boundary", "function_and_derivative"]
+__all__ = ["history", "image_grid", "image_rows", "confusion_matrix", "decision_boundary", "function_and_derivative"]
 
 
 def _plt():
@@ -57,7 +57,8 @@ def history(history, metrics=None, title: str = "Training history"):
     return fig
 
 
-def image_grid(images, labels=None, class_names=None, predictions=None, ncols: int = 8, title: str = "Images", cmap="gray"):
+def image_grid(images, labels=None, class_names=None, predictions=None, ncols: int = 8, title: str = "Images", cmap="gray",
+               vmin=None, vmax=None):
     """A labelled grid of images; with ``predictions``, wrong ones get red titles.
 
     Parameters
@@ -66,6 +67,9 @@ def image_grid(images, labels=None, class_names=None, predictions=None, ncols: i
         uint8 0..255 or floats (shown as they are, scaled per image).
     labels, predictions : array of int, optional
         True and predicted classes (indices into ``class_names`` if given).
+    vmin, vmax : float, optional
+        A fixed grey scale for every image (e.g. 0 and 1), so that faint and strong images can be
+        compared; by default each greyscale image is stretched to its own range.
     """
     _check_title(title)
     images = np.asarray(images)
@@ -93,7 +97,7 @@ def image_grid(images, labels=None, class_names=None, predictions=None, ncols: i
         if k >= n:
             ax.axis("off")
             continue
-        ax.imshow(images[k], cmap=cmap if images.ndim == 3 else None)
+        ax.imshow(images[k], cmap=cmap if images.ndim == 3 else None, vmin=vmin, vmax=vmax)
         if labels is not None and predictions is not None:
             ok = labels[k] == predictions[k]
             ax.set_title(f"{name(predictions[k])}" + ("" if ok else f"\n(true {name(labels[k])})"),
@@ -101,6 +105,70 @@ def image_grid(images, labels=None, class_names=None, predictions=None, ncols: i
         elif labels is not None:
             ax.set_title(name(labels[k]), fontsize=8)
     fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def image_rows(rows, title: str = "Images", ncols: int = 10, image_shape=None, vmin=None, vmax=None,
+               cmap="gray", pad: int = 2):
+    """Rows of images side by side, one labelled row per entry of ``rows``, drawn as one picture.
+
+    For "inputs vs reconstructions", "samples over training steps" and the like: one ``imshow``
+    of a single mosaic, so a hundred small images take milliseconds, not seconds.
+
+        dl.plots.image_rows({"input": x[:10], "reconstruction": model(x[:10])}, vmin=0, vmax=1,
+                            title="Test digits and their reconstructions")
+
+    Parameters
+    ----------
+    rows : mapping label -> array (n, h, w), (n, h, w, 1) or, with ``image_shape``, (n, h * w)
+        The first ``ncols`` images of each row are drawn; rows may differ in length.
+    image_shape : (h, w), optional
+        Needed when the images come flat, as vectors.
+    vmin, vmax : float, optional
+        The grey scale of the whole picture (by default the range of all images together).
+    """
+    _check_title(title)
+    if not hasattr(rows, "items") or len(rows) == 0:
+        raise ValueError("rows must be a non-empty mapping of row label -> images, "
+                         "e.g. {'input': x[:10], 'reconstruction': x_hat[:10]}.")
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive int, got {ncols!r}.")
+    prepared = []
+    for label, images in rows.items():
+        images = np.asarray(images, dtype=float)
+        if images.ndim == 2:
+            if image_shape is None:
+                raise ValueError(f"row {label!r} holds flat vectors of shape {images.shape}: "
+                                 "pass image_shape=(height, width).")
+            images = images.reshape(len(images), *image_shape)
+        if images.ndim == 4 and images.shape[-1] == 1:
+            images = images[..., 0]
+        if images.ndim != 3 or len(images) == 0:
+            raise ValueError(f"row {label!r} must hold greyscale images (n, h, w) with n > 0, got {images.shape}.")
+        prepared.append((str(label), images[:ncols]))
+    h, w = prepared[0][1].shape[1:]
+    if any(images.shape[1:] != (h, w) for _, images in prepared):
+        raise ValueError("all images must have the same height and width, got "
+                         + ", ".join(f"{label!r}: {images.shape[1:]}" for label, images in prepared))
+    nrows, width = len(prepared), max(len(images) for _, images in prepared)
+    lo = min(images.min() for _, images in prepared) if vmin is None else vmin
+    hi = max(images.max() for _, images in prepared) if vmax is None else vmax
+    canvas = np.full((nrows * (h + pad) + pad, width * (w + pad) + pad), np.nan)   # nan: blank frame
+    for r, (_, images) in enumerate(prepared):
+        for c, image in enumerate(images):
+            top, left = pad + r * (h + pad), pad + c * (w + pad)
+            canvas[top:top + h, left:left + w] = image
+    plt = _plt()
+    colormap = plt.get_cmap(cmap).with_extremes(bad="white")
+    fig, ax = plt.subplots(figsize=(0.8 * width + 1.6, 0.8 * nrows + 0.7))
+    ax.imshow(canvas, cmap=colormap, vmin=lo, vmax=hi, interpolation="nearest")
+    ax.set_yticks(pad + (h + pad) * np.arange(nrows) + h / 2, [label for label, _ in prepared])
+    ax.set_xticks([])
+    ax.tick_params(left=False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_title(title)
     fig.tight_layout()
     return fig
 

@@ -58,6 +58,33 @@ def test_image_grid():
         plots.image_grid(imgs, ncols=0)
 
 
+def test_image_grid_fixed_grey_scale():
+    fig = plots.image_grid(np.full((2, 4, 4), 0.2), vmin=0, vmax=1)
+    assert fig.axes[0].images[0].get_clim() == (0, 1)
+
+
+def test_image_rows():
+    rng = np.random.default_rng(0)
+    fig = plots.image_rows({"input": rng.random((12, 5, 4)), "flat": rng.random((3, 20))}, image_shape=(5, 4),
+                           ncols=10, vmin=0, vmax=1, title="Inputs and outputs")
+    (ax,) = fig.axes
+    assert ax.get_title() == "Inputs and outputs"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["input", "flat"]
+    canvas = ax.images[0].get_array()
+    assert canvas.shape == (2 * (5 + 2) + 2, 10 * (4 + 2) + 2), "ncols caps the images per row"
+    assert ax.images[0].get_clim() == (0, 1)
+    assert np.ma.count_masked(canvas) > 0, "frames and the short row's empty slots stay blank"
+    plots.image_rows({"x": np.zeros((2, 3, 3, 1))})
+    with pytest.raises(ValueError, match="image_shape"):
+        plots.image_rows({"flat": np.zeros((2, 9))})
+    with pytest.raises(ValueError, match="same height and width"):
+        plots.image_rows({"a": np.zeros((2, 3, 3)), "b": np.zeros((2, 4, 4))})
+    with pytest.raises(ValueError, match="non-empty mapping"):
+        plots.image_rows([np.zeros((2, 3, 3))])
+    with pytest.raises(ValueError, match="greyscale"):
+        plots.image_rows({"rgb": np.zeros((2, 3, 3, 3))})
+
+
 def test_confusion_matrix():
     fig = plots.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], class_names=["a", "b", "c"])
     assert_labelled(fig)
