@@ -38,8 +38,8 @@ lab: env keras-cache
 	$(VENV)/bin/jupyter lab notebooks/00_welcome_and_setup.ipynb
 
 # Every test: unit tests, notebooks at smoke scale (nbval), anatomy lint, student versions.
-# --dist loadscope keeps each notebook's cells on one worker (they share a kernel); the student-version
-# runs (tests/test_homework.py) form one unit that runs beside the notebooks.
+# --dist loadscope keeps each notebook's cells on one worker (they share a kernel); each notebook's
+# student-version run (tests/test_homework.py) is its own test class, so those spread over both workers.
 # Two workers on two cores: each process gets one compute thread (TensorFlow, OpenBLAS, OpenMP).
 test: env keras-cache
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 \
