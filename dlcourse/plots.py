@@ -19,6 +19,11 @@ def _check_title(title):
         raise TypeError(f"title must be a string, got {type(title).__name__}.")
 
 
+def _check_ncols(ncols):
+    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive int, got {ncols!r}.")
+
+
 def history(history, metrics=None, title: str = "Training history"):
     """Curves of a Keras training run, one panel per metric, train vs validation.
 
@@ -75,8 +80,7 @@ def image_grid(images, labels=None, class_names=None, predictions=None, ncols: i
     images = np.asarray(images)
     if images.ndim not in (3, 4) or len(images) == 0:
         raise ValueError(f"images must have shape (n, h, w) or (n, h, w, c) with n > 0, got {images.shape}.")
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive int, got {ncols!r}.")
+    _check_ncols(ncols)
     for name, arr in (("labels", labels), ("predictions", predictions)):
         if arr is not None and len(arr) != len(images):
             raise ValueError(f"{name} has {len(arr)} entries for {len(images)} images.")
@@ -132,8 +136,7 @@ def image_rows(rows, title: str = "Images", ncols: int = 10, image_shape=None, v
     if not hasattr(rows, "items") or len(rows) == 0:
         raise ValueError("rows must be a non-empty mapping of row label -> images, "
                          "e.g. {'input': x[:10], 'reconstruction': x_hat[:10]}.")
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive int, got {ncols!r}.")
+    _check_ncols(ncols)
     prepared = []
     for label, images in rows.items():
         images = np.asarray(images, dtype=float)
