@@ -17,7 +17,7 @@ export KERAS_HOME ?= $(abspath .cache/keras)
 export DLCOURSE_OFFLINE ?= 1
 endif
 
-.PHONY: env keras-cache lab test test-notebook results table homework strip clean
+.PHONY: env keras-cache lab test test-notebook results seeds table homework strip clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,15 @@ test-notebook: env keras-cache
 results: env keras-cache
 	$(PY) -m dlcourse.results run $(NB) --scale smoke default
 	$(PY) -m dlcourse.results table --update README.md
+
+# Every notebook (or NB=...) under several seeds: other seeds stand in for other CPUs' rounding, so a
+# notebook's checks must pass for all of them. Records times and metrics; prints the per-seed table.
+SEEDS  ?= 0 1 2
+SCALES ?= smoke default
+RESULTS ?= results/results.jsonl
+seeds: env keras-cache
+	$(PY) -m dlcourse.results run $(NB) --scale $(SCALES) --seed $(SEEDS) --keep-going --results $(RESULTS)
+	$(PY) -m dlcourse.results seeds $(RESULTS)
 
 table: env
 	$(PY) -m dlcourse.results table --update README.md

@@ -12,7 +12,7 @@ Plumbing only (datasets, plots, callbacks, scales, results, homework builds); th
 __version__ = "0.1.0"
 
 from . import datasets, plots
-from ._config import BRANCH, REPOSITORY, SCALES, Settings, elapsed, get_scale, scaled, setup
+from ._config import BRANCH, REPOSITORY, SCALES, SEED_ENV, Settings, elapsed, get_scale, get_seed, scaled, setup
 from .recording import record
 
 
@@ -26,6 +26,7 @@ def __getattr__(name):
 
 
 __all__ = [
-    "BRANCH", "REPOSITORY", "SCALES", "Settings", "callbacks", "datasets", "elapsed", "get_scale", "plots",
+    "BRANCH", "REPOSITORY", "SCALES", "SEED_ENV", "Settings", "callbacks", "datasets", "elapsed", "get_scale",
+    "get_seed", "plots",
     "record", "scaled", "setup",
 ]

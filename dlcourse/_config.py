@@ -12,6 +12,11 @@ import warnings
 
 SCALES = ("smoke", "default", "full")
 
+#: The environment variable that picks the seed of a run (``DLCOURSE_SEED=1 make test``).
+SEED_ENV = "DLCOURSE_SEED"
+#: The seed a run uses when neither ``setup(seed=...)`` nor ``DLCOURSE_SEED`` chooses one.
+DEFAULT_SEED = 0
+
 #: Where the course lives on GitHub; the Colab badges and the Colab install cell point here.
 REPOSITORY = "dlcourse/dlcourse"
 BRANCH = "main"
@@ -81,6 +86,43 @@ class Settings:
         )
 
 
+def _check_seed(seed, where: str) -> int:
+    if hasattr(seed, "item") and getattr(seed, "shape", None) == () and not isinstance(seed, bool):
+        seed = seed.item()  # NumPy integers are fine
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"{where} must be a whole number, got {type(seed).__name__} {seed!r}.")
+    if seed < 0 or seed >= 2**32:
+        raise ValueError(f"{where} must be in [0, 2**32), got {seed}.")
+    return seed
+
+
+def get_seed() -> int:
+    """Return the seed a run uses when ``setup()`` is not given one.
+
+    Read from the environment variable ``DLCOURSE_SEED`` (a whole number in [0, 2**32)); unset
+    or empty means ``0``. Other seeds stand in for other CPUs: a notebook's checks must hold for
+    seeds 0, 1 and 2 (``make seeds``).
+
+    Raises
+    ------
+    ValueError
+        If ``DLCOURSE_SEED`` is not a whole number in [0, 2**32).
+    """
+    raw = os.environ.get(SEED_ENV, "")
+    if not raw.strip():
+        return DEFAULT_SEED
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ValueError(
+            f"{SEED_ENV}={raw!r} is not a seed. Use a whole number in [0, 2**32), "
+            f"e.g. `export {SEED_ENV}=1`, or unset it for seed {DEFAULT_SEED}."
+        ) from None
+    if not 0 <= value < 2**32:
+        raise ValueError(f"{SEED_ENV}={raw!r} is out of range: use a whole number in [0, 2**32).")
+    return value
+
+
 def _environment() -> str:
     if "google.colab" in sys.modules:
         return "colab"
@@ -100,11 +142,16 @@ def _check_notebook_name(notebook):
     return name[:-6] if name.endswith(".ipynb") else name
 
 
-def setup(seed: int = 42, *, notebook: str | None = None, verbose: bool = True) -> Settings:
+def setup(seed: int | None = None, *, notebook: str | None = None, verbose: bool = True) -> Settings:
     """Prepare a notebook: seeds, quiet logs, and one line describing the run.
 
     * seeds Python's ``random``, NumPy and Keras/TensorFlow with ``seed``
-      (``keras.utils.set_random_seed``), so a re-run gives the same numbers on the same machine;
+      (``keras.utils.set_random_seed``), so a re-run gives the same numbers on the same machine.
+      Notebooks call ``setup()`` without a seed and derive every other random source from
+      ``settings.seed`` (``rng = np.random.default_rng(settings.seed)``), so that
+      ``DLCOURSE_SEED=1`` really changes the whole run;
+    * caps BLAS/OpenMP thread pools (NumPy, scikit-learn) at one thread per process on machines
+      with few cores, where a shared CPU makes them oversubscribe (TensorFlow keeps its own threads);
     * selects the TensorFlow backend for Keras (``KERAS_BACKEND=tensorflow``) and quiets
       TensorFlow's Python logging;
     * detects Colab, nbgrader grading (which forces the ``smoke`` scale) and Jupyter;
@@ -113,8 +160,8 @@ def setup(seed: int = 42, *, notebook: str | None = None, verbose: bool = True) 
 
     Parameters
     ----------
-    seed : int
-        Non-negative seed for every random generator.
+    seed : int, optional
+        Seed for every random generator, in [0, 2**32). Default: ``DLCOURSE_SEED`` if set, else 0.
     notebook : str, optional
         The notebook's file name (e.g. ``"01_neurons_and_layers"``); used by :func:`record`.
     verbose : bool
@@ -124,10 +171,7 @@ def setup(seed: int = 42, *, notebook: str | None = None, verbose: bool = True) 
     -------
     Settings
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__} {seed!r}.")
-    if seed < 0 or seed >= 2**32:
-        raise ValueError(f"seed must be in [0, 2**32), got {seed}.")
+    seed = get_seed() if seed is None else _check_seed(seed, "seed")
     notebook = _check_notebook_name(notebook)
     scale = get_scale()
 
@@ -160,6 +204,7 @@ def setup(seed: int = 42, *, notebook: str | None = None, verbose: bool = True) 
         pass
     warnings.filterwarnings("ignore", message=r".*`build\(\)` was called on layer.*")
 
+    _cap_blas_threads()
     random.seed(seed)
     np.random.seed(seed)
     keras.utils.set_random_seed(seed)
@@ -202,6 +247,30 @@ def setup(seed: int = 42, *, notebook: str | None = None, verbose: bool = True) 
             stacklevel=2,
         )
     return settings
+
+
+#: Machines with at most this many cores get one BLAS/OpenMP thread per process (see setup()).
+FEW_CORES = 4
+
+
+def _cap_blas_threads() -> None:
+    """One BLAS/OpenMP thread per process on small machines (once per process).
+
+    Measured on 2 cores: OpenBLAS' threads spin against TensorFlow's own thread pool and the
+    notebooks' small NumPy products run several times slower; one thread is as fast or faster.
+    Left alone where a user chose (``OMP_NUM_THREADS``/``OPENBLAS_NUM_THREADS`` set) and on
+    larger machines.
+    """
+    if _state.get("blas_capped") or (os.cpu_count() or 1) > FEW_CORES:
+        return
+    if os.environ.get("OMP_NUM_THREADS") or os.environ.get("OPENBLAS_NUM_THREADS"):
+        return
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+        return
+    _state["blas_limits"] = threadpool_limits(limits=1)  # kept alive: the limit lasts for the process
+    _state["blas_capped"] = True
 
 
 def elapsed() -> float:

@@ -10,7 +10,7 @@ import os
 import pathlib
 import time
 
-from ._config import _state, current_notebook, get_scale
+from ._config import _state, current_notebook, get_scale, get_seed
 
 RESULTS_ENV = "DLCOURSE_RESULTS"
 
@@ -46,11 +46,13 @@ def record(metric: str, value, *, notebook: str | None = None, verbose: bool = T
             "dl.setup(notebook='NN_name') first, or pass notebook=."
         )
     start = _state["start"]
+    settings = _state.get("settings")
     rec = {
         "notebook": notebook,
         "metric": metric.strip(),
         "value": value,
         "scale": get_scale(),
+        "seed": settings.seed if settings is not None else get_seed(),
         "elapsed_s": round(time.perf_counter() - start, 2) if start is not None else None,
         "time": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }

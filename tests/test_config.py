@@ -68,6 +68,44 @@ def test_setup_warns_at_full_scale_without_gpu(scale):
         dl.setup(verbose=False)
 
 
+def test_seed_comes_from_dlcourse_seed(monkeypatch, scale):
+    scale("smoke")
+    monkeypatch.delenv("DLCOURSE_SEED", raising=False)
+    assert dl.get_seed() == 0 and dl.setup(verbose=False).seed == 0
+    monkeypatch.setenv("DLCOURSE_SEED", " 2 ")
+    assert dl.get_seed() == 2
+    settings = dl.setup(verbose=False)
+    a = (random.random(), np.random.rand())
+    assert settings.seed == 2 and "seed: 2" in settings.summary()
+    dl.setup(seed=2, verbose=False)
+    assert (random.random(), np.random.rand()) == a, "DLCOURSE_SEED=2 must seed like setup(seed=2)"
+    assert dl.setup(seed=5, verbose=False).seed == 5, "an explicit seed wins over the environment"
+    assert dl.setup(seed=np.int64(3), verbose=False).seed == 3
+    monkeypatch.setenv("DLCOURSE_SEED", "")
+    assert dl.get_seed() == 0
+
+
+@pytest.mark.parametrize("raw", ["one", "1.5", "-1", str(2**32), "0x10"])
+def test_bad_dlcourse_seed_is_a_clear_error(monkeypatch, raw):
+    monkeypatch.setenv("DLCOURSE_SEED", raw)
+    with pytest.raises(ValueError, match=r"DLCOURSE_SEED=.*(whole number|out of range)"):
+        dl.setup(verbose=False)
+
+
+def test_setup_caps_blas_threads_on_small_machines(monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    from dlcourse import _config
+
+    monkeypatch.setitem(_config._state, "blas_capped", False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setattr(_config.os, "cpu_count", lambda: 2)
+    dl.setup(verbose=False)
+    assert _config._state["blas_capped"]
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info()), threadpool_info()
+
+
 @pytest.mark.parametrize("seed, err", [("1", TypeError), (1.5, TypeError), (True, TypeError), (-1, ValueError), (2**32, ValueError)])
 def test_setup_rejects_bad_seeds(seed, err):
     with pytest.raises(err, match="seed"):

@@ -67,23 +67,39 @@ def _errored_cells(nb):
             and any(o.get("output_type") == "error" for o in cell.get("outputs", []))}
 
 
+#: The student versions run under another seed than nbval's run of the instructor versions, so CI
+#: checks every notebook's non-exercise cells under two seeds at no extra cost.
+STUDENT_RUN_SEED = "1"
+
+
 def _check_student_version(path):
     """Run the student version: every graded test cell must fail, and nothing outside the exercises.
 
     (That the instructor version passes everywhere is what nbval checks on notebooks/ itself.)
     """
+    import os
+
     import nbclient
 
     instructor = nbformat.read(path, as_version=4)
     student = homework.student_version(instructor)
     roles = homework.exercise_cells(student)
     assert len(roles["test"]) >= 3, f"{path.name}: needs at least three graded exercises"
-    nbclient.NotebookClient(student, timeout=600, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    previous = os.environ.get("DLCOURSE_SEED")
+    os.environ["DLCOURSE_SEED"] = STUDENT_RUN_SEED  # the kernel inherits it; restored before the next test
+    try:
+        nbclient.NotebookClient(student, timeout=600, kernel_name="python3", allow_errors=True,
+                                resources={"metadata": {"path": str(path.parent)}}).execute()
+    finally:
+        if previous is None:
+            os.environ.pop("DLCOURSE_SEED", None)
+        else:
+            os.environ["DLCOURSE_SEED"] = previous
     errored = _errored_cells(student)
     allowed = set(roles["solution"]) | set(roles["test"])
     outside = sorted(errored - allowed)
-    assert not outside, (f"{path.name}: the student version fails outside the exercises, in cells {outside}: "
+    assert not outside, (f"{path.name} (DLCOURSE_SEED={STUDENT_RUN_SEED}): the student version fails outside "
+                         f"the exercises, in cells {outside}: "
                          + "; ".join(student.cells[i].source.splitlines()[0] for i in outside))
     passing = [student.cells[i].metadata["nbgrader"]["grade_id"] for i in roles["test"] if i not in errored]
     assert not passing, f"{path.name}: these graded checks pass without a solution: {passing}"

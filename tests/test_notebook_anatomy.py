@@ -71,11 +71,28 @@ def test_setup_cell(nb):
     assert f'dl.setup(notebook="{nb.path.stem}")' in src, "setup must name this notebook"
 
 
+#: A literal seed in a code cell: the run would not change with DLCOURSE_SEED.
+HARD_CODED_SEED = re.compile(
+    r"(set_random_seed|default_rng|RandomState|np\.random\.seed|tf\.random\.set_seed|random\.seed|"
+    r"SeedGenerator)\(\s*\d+\s*[,)]"
+    r"|\b(random_state|seed)\s*=\s*\d+\b")
+
+
+def test_every_random_source_derives_from_the_setup_seed(nb):
+    """``DLCOURSE_SEED`` must change the whole run: no cell may pin its own seed."""
+    assert "seed=" not in nb.cells[1].source, "dl.setup() takes its seed from DLCOURSE_SEED: pass none"
+    found = [(i, m.group(0)) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+             for m in HARD_CODED_SEED.finditer(c.source)]
+    assert not found, ("derive every seed from settings.seed (e.g. default_rng(SEED + 1), "
+                       f"random_state=SEED) instead of a literal: {found}")
+
+
 def test_sections_in_order(nb):
     heads = headings(nb)
-    for needed in ("exercises", "key takeaways", "further reading"):
+    for needed in ("exercises", "what this notebook does not show", "key takeaways", "further reading"):
         assert needed in heads, f"missing '## {needed.capitalize()}'"
-    assert heads.index("exercises") < heads.index("key takeaways") < heads.index("further reading")
+    assert (heads.index("exercises") < heads.index("what this notebook does not show")
+            < heads.index("key takeaways") < heads.index("further reading"))
     assert len(heads) >= 5, "a notebook has several teaching sections before the exercises"
 
 
