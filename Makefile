@@ -17,7 +17,7 @@ export KERAS_HOME ?= $(abspath .cache/keras)
 export DLCOURSE_OFFLINE ?= 1
 endif
 
-.PHONY: env keras-cache lab test test-notebook results seeds table homework strip clean
+.PHONY: env keras-cache lab lint test test-notebook results seeds table homework strip clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,9 +41,13 @@ lab: env keras-cache
 # --dist loadscope keeps each notebook's cells on one worker (they share a kernel); each notebook's
 # student-version run (tests/test_homework.py) is its own test class, so those spread over both workers.
 # Two workers on two cores: each process gets one compute thread (TensorFlow, OpenBLAS, OpenMP).
-test: env keras-cache
+test: env keras-cache lint
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 \
 	$(PY) -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(PYTEST_ARGS)
+
+# ruff over the package, the tests and the notebooks (configured in pyproject.toml).
+lint: env
+	$(VENV)/bin/ruff check --output-format concise .
 
 # One notebook: nbval + its anatomy + its student version (while writing a notebook).
 test-notebook: env keras-cache

@@ -283,6 +283,12 @@ def elapsed() -> float:
     return time.perf_counter() - _state["start"]
 
 
+def current_seed() -> int:
+    """The seed of this run: the one :func:`setup` used, else :func:`get_seed`'s."""
+    settings = _state.get("settings")
+    return settings.seed if settings is not None else get_seed()
+
+
 def current_notebook() -> str | None:
     """The notebook name given to :func:`setup` (or ``None``)."""
     return _state["notebook"]

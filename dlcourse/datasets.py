@@ -42,6 +42,7 @@ __all__ = [
     "load_tiny_shakespeare",
     "load_malaria",
     "load_spoken_digit",
+    "feature_names",
     "load_movielens",
     "load_spa_eng",
     "load_adult",
@@ -310,6 +311,13 @@ def load_tiny_shakespeare(split: str = "train", n_chars=None) -> str:
     return text if n is None else text[:n]
 
 
+def _resolve_seed(seed):
+    """``None`` means the run's seed (``dl.setup()`` / ``DLCOURSE_SEED``), so splits change with it."""
+    from ._config import _check_seed, current_seed
+
+    return current_seed() if seed is None else _check_seed(seed, "seed")
+
+
 def _stratified_split(y, test_fraction: float, seed: int):
     from sklearn.model_selection import train_test_split
 
@@ -322,7 +330,7 @@ def _check_fraction(test_fraction):
         raise ValueError(f"test_fraction must be a number strictly between 0 and 1, got {test_fraction!r}.")
 
 
-def load_malaria(n=None, image_size: int = 64, test_fraction: float = 0.25, seed: int = 42):
+def load_malaria(n=None, image_size: int = 64, test_fraction: float = 0.25, seed: int | None = None):
     """Thin blood-smear cell images, parasitized (1) or uninfected (0), resized to a square.
 
     Returns
@@ -330,7 +338,8 @@ def load_malaria(n=None, image_size: int = 64, test_fraction: float = 0.25, seed
     (x_train, y_train), (x_test, y_test)
         ``x``: uint8 ``(n, image_size, image_size, 3)``; ``y``: int64, 1 = parasitized
         (TFDS labels 0 = parasitized, 1 = uninfected are flipped so that the disease is the positive class).
-        The single official split is divided into train/test, stratified, with ``seed``.
+        The single official split is divided into train/test, stratified, with ``seed``
+        (default: the run's seed, so ``DLCOURSE_SEED`` changes the split).
 
     Sizes
         ``n`` images in all: smoke 200, default 400, full 27,558.
@@ -354,7 +363,7 @@ def load_malaria(n=None, image_size: int = 64, test_fraction: float = 0.25, seed
         images.append(tf.cast(tf.clip_by_value(tf.round(img), 0, 255), tf.uint8).numpy())
         labels.append(1 - int(ex["label"]))
     x, y = np.stack(images), np.array(labels, dtype=np.int64)
-    tr, te = _stratified_split(y, test_fraction, seed)
+    tr, te = _stratified_split(y, test_fraction, _resolve_seed(seed))
     return (x[tr], y[tr]), (x[te], y[te])
 
 
@@ -371,7 +380,7 @@ def load_spoken_digit(n=None):
         Object arrays of speaker names (from the file names), for speaker-independent experiments.
 
     Sizes
-        ``n`` recordings before splitting: smoke 500, default and full 2,500 (all of release 1.0.9).
+        ``n`` recordings before splitting: smoke 1,000, default and full 2,500 (all of release 1.0.9).
 
     Source: Z. Jackson et al., https://github.com/Jakobovski/free-spoken-digit-dataset, via TFDS
     ``spoken_digit``. License: CC BY-SA 4.0.
@@ -555,8 +564,7 @@ def _sklearn(loader_name: str, test_fraction: float, seed: int, stratify: bool):
     from sklearn.model_selection import train_test_split
 
     _check_fraction(test_fraction)
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {seed!r}.")
+    seed = _resolve_seed(seed)
     bunch = getattr(sklearn.datasets, loader_name)()
     x, y = bunch.data.astype(np.float32), bunch.target
     x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=test_fraction, random_state=seed,
@@ -564,8 +572,28 @@ def _sklearn(loader_name: str, test_fraction: float, seed: int, stratify: bool):
     return (x_tr, y_tr), (x_te, y_te)
 
 
-def load_digits(test_fraction: float = 0.25, seed: int = 42):
-    """8x8 handwritten digits (1,797 images, UCI), split train/test stratified with ``seed``.
+_SKLEARN_SETS = ("digits", "diabetes", "breast_cancer", "wine", "iris")
+
+
+def feature_names(name: str) -> list[str]:
+    """The column names of a scikit-learn dataset's ``x`` (e.g. for plots and explanations).
+
+    ``name`` is one of ``"digits"``, ``"diabetes"``, ``"breast_cancer"``, ``"wine"``, ``"iris"``
+    (the loaders ``load_<name>``); the order matches the loader's columns.
+
+    >>> dl.datasets.feature_names("iris")   # doctest: +SKIP
+    ['sepal length (cm)', 'sepal width (cm)', 'petal length (cm)', 'petal width (cm)']
+    """
+    if name not in _SKLEARN_SETS:
+        raise ValueError(f"feature_names({name!r}): use one of {', '.join(_SKLEARN_SETS)}.")
+    import sklearn.datasets
+
+    return [str(f) for f in getattr(sklearn.datasets, f"load_{name}")().feature_names]
+
+
+def load_digits(test_fraction: float = 0.25, seed: int | None = None):
+    """8x8 handwritten digits (1,797 images, UCI), split train/test stratified with ``seed``
+    (default: the run's seed, so ``DLCOURSE_SEED`` changes the split).
 
     Returns ``(x_train, y_train), (x_test, y_test)``: ``x`` float32 ``(n, 64)`` with values 0..16
     (reshape to ``(n, 8, 8)`` to look at them), ``y`` int64 digits 0..9.
@@ -576,7 +604,7 @@ def load_digits(test_fraction: float = 0.25, seed: int = 42):
     return _sklearn("load_digits", test_fraction, seed, stratify=True)
 
 
-def load_diabetes(test_fraction: float = 0.25, seed: int = 42):
+def load_diabetes(test_fraction: float = 0.25, seed: int | None = None):
     """Diabetes progression (442 patients, 10 standardised baseline measurements) for regression.
 
     Returns ``(x_train, y_train), (x_test, y_test)``: ``x`` float32 ``(n, 10)`` (age, sex, bmi, bp,
@@ -588,7 +616,7 @@ def load_diabetes(test_fraction: float = 0.25, seed: int = 42):
     return _sklearn("load_diabetes", test_fraction, seed, stratify=False)
 
 
-def load_breast_cancer(test_fraction: float = 0.25, seed: int = 42):
+def load_breast_cancer(test_fraction: float = 0.25, seed: int | None = None):
     """Wisconsin diagnostic breast cancer (569 tumours, 30 features), binary: 1 = benign, 0 = malignant.
 
     Returns ``(x_train, y_train), (x_test, y_test)``: ``x`` float32 ``(n, 30)``, ``y`` int64.
@@ -599,7 +627,7 @@ def load_breast_cancer(test_fraction: float = 0.25, seed: int = 42):
     return _sklearn("load_breast_cancer", test_fraction, seed, stratify=True)
 
 
-def load_wine(test_fraction: float = 0.25, seed: int = 42):
+def load_wine(test_fraction: float = 0.25, seed: int | None = None):
     """Wine recognition (178 wines, 13 chemical measurements, 3 cultivars).
 
     Returns ``(x_train, y_train), (x_test, y_test)``: ``x`` float32 ``(n, 13)``, ``y`` int64 0..2.
@@ -609,7 +637,7 @@ def load_wine(test_fraction: float = 0.25, seed: int = 42):
     return _sklearn("load_wine", test_fraction, seed, stratify=True)
 
 
-def load_iris(test_fraction: float = 0.25, seed: int = 42):
+def load_iris(test_fraction: float = 0.25, seed: int | None = None):
     """Fisher's iris flowers (150 flowers, 4 measurements in cm, 3 species).
 
     Returns ``(x_train, y_train), (x_test, y_test)``: ``x`` float32 ``(n, 4)``
@@ -632,7 +660,7 @@ _SIZES = {
     "imdb_reviews": {"smoke": (1000, 1000), "default": (5000, 5000), "full": (None, None)},
     "tiny_shakespeare": {"smoke": (100_000,), "default": (None,), "full": (None,)},
     "malaria": {"smoke": (200,), "default": (400,), "full": (None,)},
-    "spoken_digit": {"smoke": (500,), "default": (None,), "full": (None,)},
+    "spoken_digit": {"smoke": (1000,), "default": (None,), "full": (None,)},
     "movielens": {"smoke": (20_000,), "default": (None,), "full": (None,)},
     "spa_eng": {"smoke": (5_000,), "default": (30_000,), "full": (None,)},
     "adult": {"smoke": (5_000, 2_000), "default": (None, None), "full": (None, None)},

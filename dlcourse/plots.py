@@ -47,7 +47,7 @@ def history(history, metrics=None, title: str = "Training history"):
         raise ValueError(f"metrics {missing or metrics} not in history; it holds {sorted(hist)}.")
     plt = _plt()
     fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.6), squeeze=False)
-    for ax, m in zip(axes[0], metrics):
+    for ax, m in zip(axes[0], metrics, strict=True):
         epochs = np.arange(1, len(hist[m]) + 1)
         ax.plot(epochs, hist[m], marker="o", ms=3, label="train")
         if f"val_{m}" in hist:
@@ -63,7 +63,7 @@ def history(history, metrics=None, title: str = "Training history"):
 
 
 def image_grid(images, labels=None, class_names=None, predictions=None, ncols: int = 8, title: str = "Images", cmap="gray",
-               vmin=None, vmax=None):
+               vmin=None, vmax=None, symmetric: bool = False):
     """A labelled grid of images; with ``predictions``, wrong ones get red titles.
 
     Parameters
@@ -75,6 +75,10 @@ def image_grid(images, labels=None, class_names=None, predictions=None, ncols: i
     vmin, vmax : float, optional
         A fixed grey scale for every image (e.g. 0 and 1), so that faint and strong images can be
         compared; by default each greyscale image is stretched to its own range.
+    symmetric : bool
+        One colour scale centred on zero for every image, from ``-m`` to ``m`` with ``m`` the
+        largest absolute value (for filters, gradients, differences: the sign stays readable).
+        With the default ``cmap="gray"`` the map becomes the diverging ``"RdBu_r"`` (0 = white).
     """
     _check_title(title)
     images = np.asarray(images)
@@ -86,6 +90,15 @@ def image_grid(images, labels=None, class_names=None, predictions=None, ncols: i
             raise ValueError(f"{name} has {len(arr)} entries for {len(images)} images.")
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
+    if symmetric:
+        if vmin is not None or vmax is not None:
+            raise ValueError("symmetric=True chooses vmin and vmax itself: pass either symmetric or vmin/vmax.")
+        if images.ndim != 3:
+            raise ValueError("symmetric=True is for single-channel images (filters, gradients), not RGB.")
+        finite = np.abs(images[np.isfinite(images)])
+        vmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+        vmin = -vmax
+        cmap = "RdBu_r" if cmap == "gray" else cmap
     n = len(images)
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
@@ -206,7 +219,8 @@ def confusion_matrix(y_true, y_pred, class_names=None, normalize: bool = False, 
     return fig
 
 
-def decision_boundary(predict, x, y, resolution: int = 200, feature_names=("x1", "x2"), title: str = "Decision boundary", ax=None):
+def decision_boundary(predict, x, y, resolution: int = 200, feature_names=("x1", "x2"), title: str = "Decision boundary", ax=None,
+                      point_size: float = 14):
     """Regions a classifier assigns to each class in a 2-D input space, with the data on top.
 
     Parameters
@@ -218,6 +232,8 @@ def decision_boundary(predict, x, y, resolution: int = 200, feature_names=("x1",
     y : array (n,) of int
     ax : matplotlib Axes, optional
         Draw into this axes (for side-by-side comparisons); the figure is returned either way.
+    point_size : float
+        Marker area of the data points (matplotlib's ``s``): smaller for thousands of points.
     """
     _check_title(title)
     if not callable(predict):
@@ -229,6 +245,8 @@ def decision_boundary(predict, x, y, resolution: int = 200, feature_names=("x1",
         raise ValueError(f"y has {len(y)} labels for {len(x)} points.")
     if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 10:
         raise ValueError(f"resolution must be an int >= 10, got {resolution!r}.")
+    if isinstance(point_size, bool) or not isinstance(point_size, (int, float)) or not point_size > 0:
+        raise ValueError(f"point_size must be a positive number (marker area), got {point_size!r}.")
     pad = 0.1 * (x.max(0) - x.min(0) + 1e-9)
     lo, hi = x.min(0) - pad, x.max(0) + pad
     g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
@@ -252,7 +270,7 @@ def decision_boundary(predict, x, y, resolution: int = 200, feature_names=("x1",
     ax.contourf(g1, g2, z.reshape(g1.shape), levels=np.arange(classes.max() + 2) - 0.5,
                 cmap=ListedColormap([cmap(i % 10) for i in range(classes.max() + 1)]), alpha=0.25)
     for c in np.unique(y):
-        ax.scatter(x[y == c, 0], x[y == c, 1], s=14, color=cmap(int(c) % 10), edgecolor="k", linewidth=0.3, label=f"class {c}")
+        ax.scatter(x[y == c, 0], x[y == c, 1], s=point_size, color=cmap(int(c) % 10), edgecolor="k", linewidth=0.3, label=f"class {c}")
     ax.set_xlabel(feature_names[0])
     ax.set_ylabel(feature_names[1])
     ax.set_title(title)

@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import pathlib
+import re
 import sys
 import time
 
@@ -206,7 +207,8 @@ def main(argv=None) -> int:
                     except Exception as err:  # nbclient's CellExecutionError names the cell and the error
                         if not args.keep_going:
                             raise
-                        last = [line for line in str(err).strip().splitlines() if line.strip()][-1:]
+                        text = re.sub(r"\x1b\[[0-9;]*m", "", str(err))  # tracebacks carry terminal colours
+                        last = [line for line in text.strip().splitlines() if line.strip()][-1:]
                         failures.append(label)
                         print(f"{label}  FAILED: {last[0] if last else type(err).__name__}", flush=True)
                         continue

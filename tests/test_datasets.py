@@ -2,13 +2,11 @@
 
 import os
 import pathlib
-import shutil
 import time
 
 import numpy as np
 import pytest
 
-import dlcourse as dl
 from dlcourse import datasets
 from dlcourse.datasets import DatasetUnavailableError
 
@@ -135,6 +133,27 @@ def test_sklearn_loaders(loader, n_features, n_total):
         getattr(datasets, loader)(test_fraction=0)
     with pytest.raises(TypeError, match="seed"):
         getattr(datasets, loader)(seed="1")
+
+
+def test_sklearn_split_follows_the_run_seed(monkeypatch):
+    from dlcourse import _config
+
+    monkeypatch.setitem(_config._state, "settings", None)
+    splits = {}
+    for seed in ("0", "1"):
+        monkeypatch.setenv("DLCOURSE_SEED", seed)
+        (x_tr, _), _ = datasets.load_iris()
+        splits[seed] = x_tr
+        (x_same, _), _ = datasets.load_iris(seed=int(seed))
+        np.testing.assert_array_equal(x_tr, x_same)
+    assert not np.array_equal(splits["0"], splits["1"]), "DLCOURSE_SEED must change the default split"
+
+
+def test_feature_names():
+    assert datasets.feature_names("iris")[0] == "sepal length (cm)"
+    assert len(datasets.feature_names("diabetes")) == 10 and len(datasets.feature_names("breast_cancer")) == 30
+    with pytest.raises(ValueError, match="use one of digits"):
+        datasets.feature_names("mnist")
 
 
 # ---- the offline error path -------------------------------------------------------------------

@@ -63,6 +63,18 @@ def test_image_grid_fixed_grey_scale():
     assert fig.axes[0].images[0].get_clim() == (0, 1)
 
 
+def test_image_grid_symmetric_colour_scale():
+    filters = np.array([[[-2.0, 1.0], [0.0, 0.5]], [[0.3, -0.1], [np.nan, 0.2]]])
+    fig = plots.image_grid(filters, symmetric=True)
+    for ax in fig.axes[:2]:
+        assert ax.images[0].get_clim() == (-2.0, 2.0) and ax.images[0].get_cmap().name == "RdBu_r"
+    assert plots.image_grid(filters, symmetric=True, cmap="PiYG").axes[0].images[0].get_cmap().name == "PiYG"
+    with pytest.raises(ValueError, match="either symmetric or vmin/vmax"):
+        plots.image_grid(filters, symmetric=True, vmin=0)
+    with pytest.raises(ValueError, match="single-channel"):
+        plots.image_grid(np.zeros((2, 4, 4, 3)), symmetric=True)
+
+
 def test_image_rows():
     rng = np.random.default_rng(0)
     fig = plots.image_rows({"input": rng.random((12, 5, 4)), "flat": rng.random((3, 20))}, image_shape=(5, 4),
@@ -113,6 +125,10 @@ def test_decision_boundary_accepts_probabilities_and_classes():
         plots.decision_boundary("model", x, y)
     with pytest.raises(ValueError, match="resolution"):
         plots.decision_boundary(lambda g: g[:, 0] > 0, x, y, resolution=2)
+    fig = plots.decision_boundary(lambda g: g[:, 0] > 0, x, y, resolution=20, point_size=3)
+    assert set(fig.axes[0].collections[-1].get_sizes()) == {3}
+    with pytest.raises(ValueError, match="point_size"):
+        plots.decision_boundary(lambda g: g[:, 0] > 0, x, y, point_size=0)
 
 
 def test_function_and_derivative():

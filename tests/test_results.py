@@ -22,8 +22,8 @@ def test_record_appends_json_lines(results_file):
 
     dl.record("test_accuracy", np.float32(0.875), verbose=False)
     dl.record("loss", 3, verbose=False)
-    lines = [json.loads(l) for l in results_file.read_text().splitlines()]
-    assert [l["metric"] for l in lines] == ["test_accuracy", "loss"]
+    lines = [json.loads(line) for line in results_file.read_text().splitlines()]
+    assert [rec["metric"] for rec in lines] == ["test_accuracy", "loss"]
     assert lines[0]["notebook"] == "42_answers" and lines[0]["scale"] == "smoke"
     assert lines[0]["value"] == pytest.approx(0.875) and lines[0]["elapsed_s"] >= 0
 
@@ -65,6 +65,21 @@ def test_table_keeps_the_latest_value_per_metric():
     table = results.table(recs).splitlines()
     assert table[0].startswith("| notebook | scale | wall time (s)")
     assert table[2:] == ["| 00_b | smoke |  | n = 3 |", "| 01_a | smoke |  | acc = 0.700 |", "| 01_a | default | 61 | acc = 0.900 |"]
+
+
+def test_table_shows_the_default_seed_and_seeds_table_every_seed():
+    def rec(metric, value, seed, scale="smoke"):
+        return {"notebook": "01_a", "metric": metric, "value": value, "scale": scale, "seed": seed}
+
+    recs = [rec("acc", 0.8, 0), rec("wall_time_s", 10.0, 0), rec("acc", 0.7, 1), rec("wall_time_s", 12.0, 1),
+            rec("acc", 0.2, 2),  # seed 2 failed: no wall time recorded
+            {"notebook": "01_a", "metric": "acc", "value": 0.5, "scale": "default"}]  # before seeds existed
+    assert results.table(recs).splitlines()[2:] == ["| 01_a | smoke | 10 | acc = 0.800 |",
+                                                     "| 01_a | default |  | acc = 0.500 |"]
+    assert results.seeds_table(recs).splitlines()[2:] == [
+        "| 01_a | smoke | 0: 10, 1: 12, 2: failed | acc = 0.200…0.800 |"]
+    rerun = [rec("acc", 0.9, 0), rec("wall_time_s", 11.0, 0)]  # a later run of seed 0 replaces the first
+    assert "0: 11" in results.seeds_table(recs + rerun) and "acc = 0.200…0.900" in results.seeds_table(recs + rerun)
 
 
 def test_update_readme_and_load(tmp_path):
@@ -109,3 +124,25 @@ def test_run_notebook_times_and_records(tmp_path, scale):
     assert recs[1]["value"] == pytest.approx(seconds)
     with pytest.raises(ValueError, match="scale must be one of"):
         results.run_notebook(path, "huge", out)
+
+
+def test_run_command_under_several_seeds_keeps_going(tmp_path, capsys, monkeypatch):
+    import nbformat
+
+    monkeypatch.delenv("DLCOURSE_SEED", raising=False)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import dlcourse as dl\nsettings = dl.setup(notebook='78_seeded')\ndl.record('seed_used', settings.seed)\n"
+        "assert settings.seed != 1, 'seed 1 breaks this notebook'")]
+    path = tmp_path / "78_seeded.ipynb"
+    nbformat.write(nb, path)
+    out = tmp_path / "res.jsonl"
+    code = results.main(["run", str(path), "--scale", "smoke", "--seed", "0", "1", "--keep-going",
+                         "--results", str(out)])
+    printed = capsys.readouterr()
+    assert code == 1 and "seed   1  FAILED: AssertionError: seed 1 breaks this notebook" in printed.out
+    recs = results.load(out)
+    assert [(r["metric"], r["seed"]) for r in recs if r["metric"] == "seed_used"] == [("seed_used", 0), ("seed_used", 1)]
+    assert [r["value"] for r in recs if r["metric"] == "seed_used"] == [0, 1]
+    assert "0: " in results.seeds_table(recs) and "1: failed" in results.seeds_table(recs)
+    assert "DLCOURSE_SEED" not in __import__("os").environ, "run must restore the caller's environment"
