@@ -6,6 +6,7 @@ import dataclasses
 import os
 import platform
 import random
+import re
 import sys
 import time
 import warnings
@@ -29,14 +30,15 @@ def get_scale() -> str:
 
     Read from the environment variable ``DLCOURSE_SCALE`` (unset or empty means
     ``"default"``). When nbgrader executes a notebook for grading (it sets
-    ``NBGRADER_EXECUTION``), the scale is always ``"smoke"`` so grading stays fast.
+    ``NBGRADER_EXECUTION``; ``0``, ``false``, ``no`` or empty count as unset), the scale is always
+    ``"smoke"`` so grading stays fast.
 
     Raises
     ------
     ValueError
         If ``DLCOURSE_SCALE`` holds anything other than the three scale names.
     """
-    if os.environ.get("NBGRADER_EXECUTION"):
+    if nbgrader_executing():
         return "smoke"
     raw = os.environ.get("DLCOURSE_SCALE", "")
     value = raw.strip().lower() or "default"
@@ -45,6 +47,28 @@ def get_scale() -> str:
             f"DLCOURSE_SCALE={raw!r} is not a scale. Use one of {', '.join(SCALES)} "
             "(or leave it unset for 'default'), e.g. `export DLCOURSE_SCALE=smoke`."
         )
+    return value
+
+
+def nbgrader_executing() -> bool:
+    """True when nbgrader runs the notebook (``NBGRADER_EXECUTION`` set, and not to 0/false/no/off)."""
+    raw = os.environ.get("NBGRADER_EXECUTION", "").strip().lower()
+    return raw not in ("", "0", "false", "no", "off")
+
+
+def check_int(value, name: str, *, low=None, high=None) -> int:
+    """``value`` as a Python int (NumPy integers accepted), else a TypeError/ValueError naming ``name``.
+
+    ``low``/``high`` are inclusive bounds. Messages show the value as a plain number.
+    """
+    if hasattr(value, "item") and getattr(value, "shape", None) == () and not isinstance(value, bool):
+        value = value.item()  # NumPy integers (and 0-d arrays) are fine
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {value!r}.")
+    if (low is not None and value < low) or (high is not None and value > high):
+        bounds = f"in [{low}, {high}]" if low is not None and high is not None else (
+            f">= {low}" if low is not None else f"<= {high}")
+        raise ValueError(f"{name} must be {bounds}, got {value}.")
     return value
 
 
@@ -87,10 +111,7 @@ class Settings:
 
 
 def _check_seed(seed, where: str) -> int:
-    if hasattr(seed, "item") and getattr(seed, "shape", None) == () and not isinstance(seed, bool):
-        seed = seed.item()  # NumPy integers are fine
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"{where} must be a whole number, got {type(seed).__name__} {seed!r}.")
+    seed = check_int(seed, where)
     if seed < 0 or seed >= 2**32:
         raise ValueError(f"{where} must be in [0, 2**32), got {seed}.")
     return seed
@@ -126,11 +147,27 @@ def get_seed() -> int:
 def _environment() -> str:
     if "google.colab" in sys.modules:
         return "colab"
-    if os.environ.get("NBGRADER_EXECUTION"):
+    if nbgrader_executing():
         return "nbgrader"
     if "ipykernel" in sys.modules:
         return "jupyter"
     return "script"
+
+
+#: Characters a notebook or metric name may not hold: they would break the Markdown results table
+#: (``|``, newlines) or its HTML comment markers (``<``, ``>``).
+_BAD_NAME_CHARS = re.compile(r"[|<>\x00-\x1f\x7f]")
+
+
+def check_name(value, what: str, example: str) -> str:
+    """A notebook or metric name: a non-empty string without ``|``, ``<``, ``>`` or control characters."""
+    if not isinstance(value, str) or not value.strip():
+        raise TypeError(f"{what} must be a non-empty string such as {example!r}, got {type(value).__name__} {value!r}.")
+    bad = sorted(set(_BAD_NAME_CHARS.findall(value)))
+    if bad:
+        raise ValueError(f"{what} {value!r} contains {bad}: these break the results table; "
+                         f"use letters, digits and _ (e.g. {example!r}).")
+    return value.strip()
 
 
 def _check_notebook_name(notebook):
@@ -139,7 +176,11 @@ def _check_notebook_name(notebook):
     if not isinstance(notebook, str) or not notebook.strip():
         raise TypeError(f"notebook= must be the notebook's file name as a string, got {notebook!r}.")
     name = os.path.basename(notebook.strip())
-    return name[:-6] if name.endswith(".ipynb") else name
+    name = name[:-6] if name.endswith(".ipynb") else name
+    if not name.strip() or name.strip() in (".", ".."):
+        raise ValueError(f"notebook={notebook!r} names no notebook: pass its file name, "
+                         "e.g. notebook='01_neurons_and_layers'.")
+    return check_name(name, "notebook=", "01_neurons_and_layers")
 
 
 def setup(seed: int | None = None, *, notebook: str | None = None, verbose: bool = True) -> Settings:

@@ -92,14 +92,72 @@ def _network_available(url: str, timeout: float = 3.0) -> bool:
         return False
 
 
+def _seeded_data() -> pathlib.Path | None:
+    """The course's seeded data beside the repository (``../shared/data``), if this checkout has it."""
+    path = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data"
+    return path if path.is_dir() else None
+
+
+def _copy_hint(extra: str) -> str:
+    """A command that works when pasted: absolute paths, and a writable copy for Keras."""
+    seeded = _seeded_data()
+    if extra == "TFDS_DATA_DIR":
+        if seeded is not None and (seeded / "tfds").is_dir():
+            return f"or use the course's seeded copy: `export TFDS_DATA_DIR={seeded / 'tfds'}`"
+        return "or `export TFDS_DATA_DIR=/absolute/path/to/tensorflow_datasets` (a folder that already holds it)"
+    if seeded is not None and (seeded / "keras" / "datasets").is_dir():
+        home = pathlib.Path.home() / ".keras"
+        return (f"or copy the course's seeded files into a writable cache: `mkdir -p {home}/datasets && "
+                f"cp {seeded / 'keras' / 'datasets'}/* {home}/datasets/ && chmod -R u+w {home} && export KERAS_HOME={home}`")
+    return "or `export KERAS_HOME=/absolute/path` to a writable folder whose datasets/ subfolder holds the file"
+
+
 def _unavailable(name: str, looked: pathlib.Path, why: str, size: str, extra: str = "") -> DatasetUnavailableError:
     return DatasetUnavailableError(
         f"Dataset {name!r} is not available: {why}\n"
         f"  Looked in: {looked}\n"
         f"  To fix it: connect to the internet and leave DLCOURSE_OFFLINE unset, and the course downloads "
-        f"it once ({size}); or point {extra} at a folder that already holds it "
-        f"(for this course's CI: ../shared/data, see README.md)."
+        f"it once ({size}); {_copy_hint(extra)}."
     )
+
+
+def _damaged(name: str, location, err: BaseException) -> DatasetUnavailableError:
+    import re
+
+    text = re.sub(r"\{\{function_node [^}]*\}\}\s*", "", str(err)).strip()
+    first = (text.splitlines() or [type(err).__name__])[0]
+    return DatasetUnavailableError(
+        f"Dataset {name!r}: the cache at {location} is damaged ({type(err).__name__}: {first[:300]}).\n"
+        f"  To fix it: delete that folder and download it again (leave DLCOURSE_OFFLINE unset), "
+        f"or copy it again from a good copy ({_copy_hint('TFDS_DATA_DIR')})."
+    )
+
+
+def _cache_errors() -> tuple:
+    """The exception types a damaged TFDS cache raises (TensorFlow, protobuf, JSON, files)."""
+    import json
+
+    import tensorflow as tf
+
+    kinds = [tf.errors.OpError, json.JSONDecodeError, OSError, EOFError]
+    try:
+        from google.protobuf import json_format, message
+
+        kinds += [message.DecodeError, json_format.Error]
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(kinds)
+
+
+@contextlib.contextmanager
+def _reading_cache(name: str, tfds_key: str):
+    """Turn a damaged TFDS cache's raw errors into :class:`DatasetUnavailableError` naming the folder."""
+    try:
+        yield
+    except DatasetUnavailableError:
+        raise
+    except _cache_errors() as err:
+        raise _damaged(name, tfds_data_dir().joinpath(*tfds_key.split("/")), err) from None
 
 
 def _may_download(name: str, url: str, looked: pathlib.Path, size: str, env_hint: str) -> None:
@@ -120,11 +178,11 @@ def _tfds_builder(tfds_name: str, name: str, size: str):
     import tensorflow_datasets as tfds
 
     data_dir = tfds_data_dir()
-    with warnings.catch_warnings(), _quiet_absl():
+    with warnings.catch_warnings(), _quiet_absl(), _reading_cache(name, tfds_name):
         warnings.simplefilter("ignore")
         builder = tfds.builder(tfds_name, data_dir=str(data_dir))
     if builder.is_prepared():
-        return builder
+        return builder  # damage shows when reading: _reading_cache names the folder then
     _may_download(name, _TFDS_PROBE_URL, pathlib.Path(builder.data_dir), size, "TFDS_DATA_DIR")
     try:
         builder.download_and_prepare()
@@ -152,9 +210,10 @@ def _check_n(arg: str, n):
     if n is None:
         return None
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"{arg} must be a positive int or None (None = the size for the current scale), got {n!r}.")
+        raise TypeError(f"{arg} must be a positive int or None (None = the size for the current scale), "
+                        f"got {type(n).__name__} {n!r}.")
     if n <= 0:
-        raise ValueError(f"{arg} must be positive, got {n}.")
+        raise ValueError(f"{arg} must be positive, got {int(n)}.")
     return int(n)
 
 
@@ -174,8 +233,13 @@ def _split_spec(builder, split: str, n, scale_n, arg: str, name: str) -> str:
 def _tfds_arrays(builder, split_spec: str):
     import tensorflow_datasets as tfds
 
-    with _quiet_absl():
+    with _quiet_absl(), _reading_cache(builder.name, _builder_key(builder)):
         return tfds.as_numpy(builder.as_dataset(split=split_spec, batch_size=-1, shuffle_files=False))
+
+
+def _builder_key(builder) -> str:
+    config = getattr(builder, "builder_config", None)
+    return f"{builder.name}/{config.name}" if config is not None else builder.name
 
 
 def _sizes(table: dict) -> tuple:
@@ -183,6 +247,7 @@ def _sizes(table: dict) -> tuple:
 
 
 def _image_classification(tfds_name, name, size, sizes, n_train, n_test, squeeze):
+    n_train, n_test = _check_n("n_train", n_train), _check_n("n_test", n_test)  # before touching the cache
     builder = _tfds_builder(tfds_name, name, size)
     scale_train, scale_test = _sizes(sizes)
     out = []
@@ -273,6 +338,7 @@ def load_imdb_reviews(n_train=None, n_test=None):
     https://ai.stanford.edu/~amaas/data/sentiment/, via TFDS ``imdb_reviews/plain_text``.
     License: research use; cite the paper.
     """
+    n_train, n_test = _check_n("n_train", n_train), _check_n("n_test", n_test)
     builder = _tfds_builder("imdb_reviews/plain_text", "imdb_reviews", "80 MB")
     scale_train, scale_test = _sizes(_SIZES["imdb_reviews"])
     out = []
@@ -318,16 +384,37 @@ def _resolve_seed(seed):
     return current_seed() if seed is None else _check_seed(seed, "seed")
 
 
+def _check_split_sizes(y, test_fraction: float, stratify: bool, what: str) -> None:
+    """Refuse (ValueError, saying what to change) a split scikit-learn would reject or leave empty."""
+    import math
+
+    n = len(y)
+    n_test = math.ceil(test_fraction * n)
+    n_train = n - n_test
+    classes, counts = np.unique(y, return_counts=True) if stratify else (np.array([0]), np.array([n]))
+    k = len(classes)
+    if n_test < k or n_train < k or (stratify and counts.min() < 2):
+        need = f"at least {k} per side ({k} classes) and 2 examples per class" if stratify else "at least 1 per side"
+        raise ValueError(
+            f"{what}: test_fraction={test_fraction} of {n} examples gives {n_train} train / {n_test} test; "
+            f"a {'stratified ' if stratify else ''}split needs {need}. Use more data (n) or a test_fraction "
+            "nearer 0.25.")
+
+
 def _stratified_split(y, test_fraction: float, seed: int):
     from sklearn.model_selection import train_test_split
 
+    _check_split_sizes(y, test_fraction, True, "malaria")
     idx = np.arange(len(y))
     return train_test_split(idx, test_size=test_fraction, random_state=seed, stratify=y)
 
 
 def _check_fraction(test_fraction):
+    if hasattr(test_fraction, "item") and getattr(test_fraction, "shape", None) == ():
+        test_fraction = test_fraction.item()  # NumPy scalars are fine
     if isinstance(test_fraction, bool) or not isinstance(test_fraction, (int, float)) or not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be a number strictly between 0 and 1, got {test_fraction!r}.")
+    return float(test_fraction)
 
 
 def load_malaria(n=None, image_size: int = 64, test_fraction: float = 0.25, seed: int | None = None):
@@ -350,20 +437,25 @@ def load_malaria(n=None, image_size: int = 64, test_fraction: float = 0.25, seed
     """
     import tensorflow as tf
 
-    if isinstance(image_size, bool) or not isinstance(image_size, int) or not 8 <= image_size <= 512:
-        raise ValueError(f"image_size must be an int in [8, 512], got {image_size!r}.")
-    _check_fraction(test_fraction)
+    from ._config import check_int
+
+    try:
+        image_size = check_int(image_size, "image_size", low=8, high=512)
+    except TypeError as err:
+        raise ValueError(f"image_size must be an int in [8, 512]: {err}") from None
+    test_fraction = _check_fraction(test_fraction)
+    n = _check_n("n", n)
+    seed = _resolve_seed(seed)
     builder = _tfds_builder("malaria", "malaria", "337 MB")
     spec = _split_spec(builder, "train", n, _sizes(_SIZES["malaria"])[0], "n", "malaria")
-    with _quiet_absl():
-        ds = builder.as_dataset(split=spec, shuffle_files=False)
     images, labels = [], []
-    for ex in ds:
-        img = tf.image.resize(ex["image"], (image_size, image_size), antialias=True)
-        images.append(tf.cast(tf.clip_by_value(tf.round(img), 0, 255), tf.uint8).numpy())
-        labels.append(1 - int(ex["label"]))
+    with _quiet_absl(), _reading_cache("malaria", "malaria"):
+        for ex in builder.as_dataset(split=spec, shuffle_files=False):
+            img = tf.image.resize(ex["image"], (image_size, image_size), antialias=True)
+            images.append(tf.cast(tf.clip_by_value(tf.round(img), 0, 255), tf.uint8).numpy())
+            labels.append(1 - int(ex["label"]))
     x, y = np.stack(images), np.array(labels, dtype=np.int64)
-    tr, te = _stratified_split(y, test_fraction, _resolve_seed(seed))
+    tr, te = _stratified_split(y, test_fraction, seed)
     return (x[tr], y[tr]), (x[te], y[te])
 
 
@@ -385,18 +477,18 @@ def load_spoken_digit(n=None):
     Source: Z. Jackson et al., https://github.com/Jakobovski/free-spoken-digit-dataset, via TFDS
     ``spoken_digit``. License: CC BY-SA 4.0.
     """
+    n = _check_n("n", n)
     builder = _tfds_builder("spoken_digit", "spoken_digit", "12 MB")
     spec = _split_spec(builder, "train", n, _sizes(_SIZES["spoken_digit"])[0], "n", "spoken_digit")
-    with _quiet_absl():
-        ds = builder.as_dataset(split=spec, shuffle_files=False)
     waves, labels, speakers, test = [], [], [], []
-    for ex in ds:
-        waves.append((ex["audio"].numpy() / 32768.0).astype(np.float32))
-        labels.append(int(ex["label"]))
-        stem = pathlib.PurePath(ex["audio/filename"].numpy().decode()).stem  # e.g. 7_jackson_32
-        _, speaker, index = stem.split("_")
-        speakers.append(speaker)
-        test.append(int(index) < 5)
+    with _quiet_absl(), _reading_cache("spoken_digit", "spoken_digit"):
+        for ex in builder.as_dataset(split=spec, shuffle_files=False):
+            waves.append((ex["audio"].numpy() / 32768.0).astype(np.float32))
+            labels.append(int(ex["label"]))
+            stem = pathlib.PurePath(ex["audio/filename"].numpy().decode()).stem  # e.g. 7_jackson_32
+            _, speaker, index = stem.split("_")
+            speakers.append(speaker)
+            test.append(int(index) < 5)
     waves_arr = np.empty(len(waves), dtype=object)
     waves_arr[:] = waves
     y, spk, test = np.array(labels, dtype=np.int64), np.array(speakers, dtype=object), np.array(test)
@@ -420,6 +512,7 @@ def load_movielens(n=None) -> dict:
     GroupLens, https://grouplens.org/datasets/movielens/100k/, via TFDS ``movielens/100k-ratings``.
     License: research use; no redistribution without GroupLens' permission.
     """
+    n = _check_n("n", n)
     builder = _tfds_builder("movielens/100k-ratings", "movielens", "5 MB")
     spec = _split_spec(builder, "train", n, _sizes(_SIZES["movielens"])[0], "n", "movielens")
     d = _tfds_arrays(builder, spec)
@@ -475,9 +568,23 @@ def _get_file(fname: str, name: str, size: str, extract: bool = False) -> pathli
         if digest != sha:
             raise DatasetUnavailableError(
                 f"Dataset {name!r}: the cached file {path} is not the expected one "
-                f"(sha256 {digest[:12]}..., expected {sha[:12]}...). Delete it to download a fresh copy."
+                f"(sha256 {digest[:12]}..., expected {sha[:12]}...). Delete it to download a fresh copy, "
+                f"{_copy_hint('KERAS_HOME')}."
             )
+        if not extract:
+            return path  # verified: Keras need not touch (or write to) the cache
+        extracted = _extracted(path)
+        if extracted is not None:
+            return extracted
+        if not _writable(path.parent):
+            raise DatasetUnavailableError(
+                f"Dataset {name!r}: {path} is cached but must be unpacked, and {path.parent} is read-only "
+                f"(KERAS_HOME={cache}).\n  To fix it: {_copy_hint('KERAS_HOME')}.")
     else:
+        if cache.exists() and not _writable(cache):
+            raise DatasetUnavailableError(
+                f"Dataset {name!r} is not in {path}, and KERAS_HOME={cache} is read-only, so it cannot be "
+                f"downloaded there.\n  To fix it: {_copy_hint('KERAS_HOME')}.")
         _may_download(name, origin, path, size, "KERAS_HOME")
     try:
         result = keras.utils.get_file(fname, origin=origin, file_hash=sha, hash_algorithm="sha256",
@@ -485,6 +592,25 @@ def _get_file(fname: str, name: str, size: str, extract: bool = False) -> pathli
     except Exception as err:
         raise _unavailable(name, path, f"fetching it failed ({type(err).__name__}: {err}).", size, "KERAS_HOME") from None
     return pathlib.Path(result)
+
+
+def _writable(folder: pathlib.Path) -> bool:
+    """Can we create files in ``folder`` (or, if it is missing, in its nearest existing parent)?"""
+    import tempfile
+
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def _extracted(archive: pathlib.Path) -> pathlib.Path | None:
+    """The folder Keras unpacked ``archive`` into earlier (``<stem>_extracted``), if it holds files."""
+    folder = archive.parent / f"{archive.name.split('.')[0]}_extracted"
+    return folder if folder.is_dir() and any(folder.iterdir()) else None
 
 
 def load_spa_eng(n=None):
@@ -563,10 +689,11 @@ def _sklearn(loader_name: str, test_fraction: float, seed: int, stratify: bool):
     import sklearn.datasets
     from sklearn.model_selection import train_test_split
 
-    _check_fraction(test_fraction)
+    test_fraction = _check_fraction(test_fraction)
     seed = _resolve_seed(seed)
     bunch = getattr(sklearn.datasets, loader_name)()
     x, y = bunch.data.astype(np.float32), bunch.target
+    _check_split_sizes(y, test_fraction, stratify, loader_name)
     x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=test_fraction, random_state=seed,
                                               stratify=y if stratify else None)
     return (x_tr, y_tr), (x_te, y_te)
@@ -690,11 +817,61 @@ _CATALOG = [
 ]
 
 
-def _tfds_location(key: str) -> tuple[bool, pathlib.Path]:
-    """Is a TFDS dataset prepared in the data dir? Read from disk without building anything."""
+def _expected_version(key: str) -> str | None:
+    """The version of a TFDS dataset this tfds release loads (None if tfds cannot say)."""
+    try:
+        import tensorflow_datasets as tfds
+
+        with warnings.catch_warnings(), _quiet_absl():
+            warnings.simplefilter("ignore")
+            return str(tfds.builder_cls(key.split("/")[0]).VERSION)
+    except Exception:  # pragma: no cover - tfds missing or the builder unknown
+        return None
+
+
+def _tfds_status(key: str) -> tuple[bool, pathlib.Path, str]:
+    """(loadable, folder, why not): the version tfds expects is there, its info file parses, and
+    every shard it lists exists with the size the info file implies (TFRecord: 16 bytes per record)."""
+    import json
+
     base = tfds_data_dir().joinpath(*key.split("/"))
-    infos = sorted(base.glob("*/dataset_info.json")) if base.is_dir() else []
-    return bool(infos), (infos[-1].parent if infos else base)
+    version = _expected_version(key)
+    if version is None:
+        infos = sorted(base.glob("*/dataset_info.json")) if base.is_dir() else []
+        folder = infos[-1].parent if infos else base
+    else:
+        folder = base / version
+    info_path = folder / "dataset_info.json"
+    if not info_path.is_file():
+        others = sorted(p.name for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
+        why = f"no version {version} (found {', '.join(others)})" if others else "not cached"
+        return False, folder if not others else base, why
+    try:
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+        fmt = info.get("fileFormat", "tfrecord")
+        for split in info["splits"]:
+            lengths = [int(v) for v in split.get("shardLengths", [])]
+            template = split.get("filepathTemplate", "{DATASET}-{SPLIT}.{FILEFORMAT}-{SHARD_X_OF_Y}")
+            files = [folder / template.format(DATASET=info["name"], SPLIT=split["name"], FILEFORMAT=fmt,
+                                              SHARD_X_OF_Y=f"{i:05d}-of-{len(lengths):05d}")
+                     for i in range(len(lengths))]
+            missing = [f.name for f in files if not f.is_file()]
+            if missing:
+                return False, folder, f"missing shard {missing[0]}"
+            if fmt == "tfrecord" and "numBytes" in split:
+                expected = int(split["numBytes"]) + 16 * sum(lengths)
+                actual = sum(f.stat().st_size for f in files)
+                if actual != expected:
+                    return False, folder, f"the {split['name']} shards hold {actual} bytes, expected {expected}"
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, OSError) as err:
+        return False, folder, f"unreadable {info_path.name} ({type(err).__name__}: {err})"
+    return True, folder, ""
+
+
+def _tfds_location(key: str) -> tuple[bool, pathlib.Path]:
+    """Is a TFDS dataset prepared, complete and of the right version in the data dir?"""
+    ok, folder, _ = _tfds_status(key)
+    return ok, folder
 
 
 def catalog() -> list[dict]:
@@ -702,8 +879,9 @@ def catalog() -> list[dict]:
 
     Returns
     -------
-    list of dict with keys ``name``, ``loader``, ``source``, ``license``, ``size``, ``cached`` (bool)
-    and ``location`` (where it is or would be cached).
+    list of dict with keys ``name``, ``loader``, ``source``, ``license``, ``size``, ``cached`` (bool:
+    the loader will find it, i.e. the right version, complete shards, a readable info file, or
+    files with the right SHA-256) and ``location`` (where it is or would be cached).
     """
     rows = []
     for name, loader, kind, key, source, license_, size in _CATALOG:
@@ -711,7 +889,8 @@ def catalog() -> list[dict]:
             cached, location = _tfds_location(key)
         elif kind == "file":
             paths = [keras_cache_dir() / "datasets" / f for f in key.split()]
-            cached, location = all(p.is_file() for p in paths), paths[0].parent
+            cached = all(p.is_file() and _sha256(p) == _FILES[p.name][1] for p in paths)
+            location = paths[0].parent
         else:
             cached, location = True, "bundled with scikit-learn"
         rows.append({"name": name, "loader": f"dl.datasets.{loader}", "source": source, "license": license_,
