@@ -18,3 +18,19 @@ def scale(monkeypatch):
             monkeypatch.setenv("DLCOURSE_SCALE", value)
 
     return set_scale
+
+
+def exercise_notebook():
+    """A tiny instructor notebook: one ordinary cell, one solution cell, one graded test with hidden tests."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    sol = nbformat.v4.new_code_cell("def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION")
+    sol.metadata["nbgrader"] = {"grade": False, "grade_id": "ex1_solution", "locked": False, "schema_version": 3,
+                                "solution": True, "task": False}
+    test = nbformat.v4.new_code_cell("assert double(2) == 4\n### BEGIN HIDDEN TESTS\nassert double(-1) == -2\n### END HIDDEN TESTS")
+    test.metadata["nbgrader"] = {"grade": True, "grade_id": "ex1_tests", "locked": True, "points": 1,
+                                 "schema_version": 3, "solution": False, "task": False}
+    other = nbformat.v4.new_code_cell("print('hello')", outputs=[nbformat.v4.new_output("stream", text="hello\n")])
+    nb.cells = [other, sol, test]
+    return nb

@@ -21,6 +21,7 @@ import dlcourse as dl  # noqa: E402
 from dlcourse import datasets, homework, plots, results  # noqa: E402
 from dlcourse.datasets import DatasetUnavailableError  # noqa: E402
 from dlcourse.recording import ResultsFileError  # noqa: E402
+from tests.conftest import exercise_notebook as _exercise_notebook  # noqa: E402
 
 SEEDED_TFDS = pathlib.Path(os.environ.get("TFDS_DATA_DIR", "/nonexistent"))
 needs_mnist = pytest.mark.skipif(not (SEEDED_TFDS / "mnist").is_dir(), reason="needs the seeded TFDS cache")
@@ -30,18 +31,6 @@ needs_mnist = pytest.mark.skipif(not (SEEDED_TFDS / "mnist").is_dir(), reason="n
 def close_figures():
     yield
     plt.close("all")
-
-
-def _exercise_notebook():
-    nb = nbformat.v4.new_notebook()
-    sol = nbformat.v4.new_code_cell("def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION")
-    sol.metadata["nbgrader"] = {"grade": False, "grade_id": "ex1_solution", "locked": False, "schema_version": 3,
-                                "solution": True, "task": False}
-    test = nbformat.v4.new_code_cell("assert double(2) == 4\n### BEGIN HIDDEN TESTS\nassert double(-1) == -2\n### END HIDDEN TESTS")
-    test.metadata["nbgrader"] = {"grade": True, "grade_id": "ex1_tests", "locked": True, "points": 1,
-                                 "schema_version": 3, "solution": False, "task": False}
-    nb.cells = [nbformat.v4.new_code_cell("print('hello')"), sol, test]
-    return nb
 
 
 @pytest.fixture
