@@ -44,8 +44,10 @@ __all__ = [
     "load_spoken_digit",
     "feature_names",
     "load_movielens",
+    "load_clinc_oos",
     "load_spa_eng",
     "load_adult",
+    "load_retinamnist",
     "load_digits",
     "load_diabetes",
     "load_breast_cancer",
@@ -528,6 +530,50 @@ def load_movielens(n=None) -> dict:
     }
 
 
+def load_clinc_oos(n_train=None, n_test=None):
+    """CLINC150: requests to a task-oriented assistant in 150 intents, plus out-of-scope queries.
+
+    Returns
+    -------
+    (x_train, y_train), (x_val, y_val), (x_test, y_test), (oos_train, oos_val, oos_test), intent_names
+        ``x``: object arrays of Python ``str`` (one lower-case query each, e.g. ``"what 's my credit
+        score"``); ``y``: int64 intent ids 0..149, indexing ``intent_names``, a list of the 150 intent
+        names as ``str`` in alphabetical order (``"accept_reservations"`` ... ``"yes"``). The
+        ``oos_*`` are object arrays of ``str``: the out-of-scope queries of each split (they belong to
+        no intent; 100 / 100 / 1,000), for out-of-scope detection. Keras 3 cannot take NumPy string
+        arrays in ``fit``: wrap them with ``tf.constant(x)``.
+
+    Sizes
+        ``n_train``/``n_test`` in-scope queries: smoke 6,000/4,500, default and full 15,000/4,500
+        (the official splits hold 100 / 20 / 30 queries per intent). The validation split (3,000) and
+        the out-of-scope queries are always whole. The records are stored in a shuffled order, so a
+        slice of a few thousand holds every intent (not exactly the same number of each).
+
+    Source: S. Larson et al., "An Evaluation Dataset for Intent Classification and Out-of-Scope
+    Prediction" (EMNLP 2019), https://github.com/clinc/oos-eval, via TFDS ``clinc_oos`` (its texts
+    drop or space out some punctuation: ``what 's``). License: CC BY 3.0.
+
+    Example
+    -------
+    >>> (x_tr, y_tr), (x_val, y_val), (x_te, y_te), oos, names = load_clinc_oos()   # doctest: +SKIP
+    >>> names[y_tr[0]], x_tr[0]                                                     # doctest: +SKIP
+    """
+    n_train, n_test = _check_n("n_train", n_train), _check_n("n_test", n_test)  # before touching the cache
+    builder = _tfds_builder("clinc_oos", "clinc_oos", "0.3 MB")
+    scale_train, scale_test = _sizes(_SIZES["clinc_oos"])
+    validation = _tfds_arrays(builder, "validation")
+    names = sorted(set(_texts(validation["intent_name"])) - {"oos"})  # 20 validation queries per intent
+    index = {name: i for i, name in enumerate(names)}
+    out = []
+    for split, n, scale_n, arg in (("train", n_train, scale_train, "n_train"), ("validation", None, None, ""),
+                                   ("test", n_test, scale_test, "n_test")):
+        data = validation if split == "validation" else _tfds_arrays(
+            builder, _split_spec(builder, split, n, scale_n, arg, "clinc_oos"))
+        out.append((_texts(data["text"]), np.array([index[s] for s in _texts(data["intent_name"])], dtype=np.int64)))
+    oos = tuple(_texts(_tfds_arrays(builder, f"{split}_oos")["text"]) for split in ("train", "validation", "test"))
+    return out[0], out[1], out[2], oos, names
+
+
 # --------------------------------------------------------------------------------------------
 # Raw files through keras.utils.get_file, checked by SHA-256
 # --------------------------------------------------------------------------------------------
@@ -544,6 +590,10 @@ _FILES = {
     "adult.test": (
         "https://archive.ics.uci.edu/ml/machine-learning-databases/adult/adult.test",
         "a2a9044bc167a35b2361efbabec64e89d69ce82d9790d2980119aac5fd7e9c05",
+    ),
+    "retinamnist.npz": (
+        "https://zenodo.org/records/10519652/files/retinamnist.npz?download=1",
+        "254915f5f0a2074665c4676356824cf4ef4a3bcab233894b4bafcaf48962bd69",
     ),
 }
 
@@ -680,6 +730,51 @@ def load_adult(n_train=None, n_test=None):
     return tuple(out)
 
 
+#: RetinaMNIST's diabetic-retinopathy grades (international clinical DR scale).
+RETINAMNIST_GRADES = ["0 no DR", "1 mild", "2 moderate", "3 severe", "4 proliferative"]
+
+
+def load_retinamnist(n_train=None, n_val=None, n_test=None):
+    """RetinaMNIST: retinal fundus photographs graded 0-4 for diabetic retinopathy, at 28x28 pixels.
+
+    Returns
+    -------
+    (x_train, y_train), (x_val, y_val), (x_test, y_test)
+        ``x``: uint8 ``(n, 28, 28, 3)`` colour images, values 0..255; ``y``: int64 grades 0..4,
+        shape ``(n,)`` (the file stores ``(n, 1)``), named by :data:`RETINAMNIST_GRADES`
+        (0 no retinopathy, 1 mild, 2 moderate, 3 severe non-proliferative, 4 proliferative).
+        The three splits are MedMNIST's official ones, in file order (already shuffled).
+
+    Sizes
+        ``n_train``/``n_val``/``n_test``: smoke 600/120/400, default and full 1,080/120/400 (all
+        1,600 images). Explicit sizes larger than a split are capped with a warning. The images are
+        the 28-pixel version only: far too small to show the microaneurysms graders look for.
+
+    Source: J. Yang et al., "MedMNIST v2: A large-scale lightweight benchmark for 2D and 3D
+    biomedical image classification", Scientific Data 10, 41 (2023), https://medmnist.com/, file
+    ``retinamnist.npz`` from Zenodo record 10519652; images from the DeepDRiD challenge (ISBI 2020).
+    License: CC BY 4.0.
+
+    Example
+    -------
+    >>> (x_train, y_train), (x_val, y_val), (x_test, y_test) = load_retinamnist()   # doctest: +SKIP
+    """
+    sizes = [_check_n(arg, n) for arg, n in (("n_train", n_train), ("n_val", n_val), ("n_test", n_test))]
+    path = _get_file("retinamnist.npz", "retinamnist", "3.3 MB")
+    out = []
+    with np.load(path) as data:  # allow_pickle stays False: plain arrays only
+        for split, n, scale_n, arg in zip(("train", "val", "test"), sizes, _sizes(_SIZES["retinamnist"]),
+                                          ("n_train", "n_val", "n_test"), strict=True):
+            x, y = data[f"{split}_images"], data[f"{split}_labels"].reshape(-1).astype(np.int64)
+            if n is not None and n > len(x):
+                warnings.warn(f"retinamnist: {arg}={n} but the {split!r} split holds {len(x)}; using {len(x)}.", stacklevel=2)
+            n = n if n is not None else scale_n
+            if n is not None:
+                x, y = x[:n], y[:n]
+            out.append((np.ascontiguousarray(x, dtype=np.uint8), y))
+    return tuple(out)
+
+
 # --------------------------------------------------------------------------------------------
 # scikit-learn's bundled datasets (no download)
 # --------------------------------------------------------------------------------------------
@@ -789,8 +884,10 @@ _SIZES = {
     "malaria": {"smoke": (200,), "default": (400,), "full": (None,)},
     "spoken_digit": {"smoke": (1000,), "default": (None,), "full": (None,)},
     "movielens": {"smoke": (20_000,), "default": (None,), "full": (None,)},
+    "clinc_oos": {"smoke": (6_000, None), "default": (None, None), "full": (None, None)},
     "spa_eng": {"smoke": (5_000,), "default": (30_000,), "full": (None,)},
     "adult": {"smoke": (5_000, 2_000), "default": (None, None), "full": (None, None)},
+    "retinamnist": {"smoke": (600, 120, 400), "default": (None, None, None), "full": (None, None, None)},
 }
 
 MNIST_CLASSES = [str(i) for i in range(10)]
@@ -807,8 +904,10 @@ _CATALOG = [
     ("malaria", "load_malaria", "tfds", "malaria", "NIH/NLM, Rajaraman et al. 2018 (TFDS malaria)", "public U.S. government data", "27,558 images, 337 MB"),
     ("spoken_digit", "load_spoken_digit", "tfds", "spoken_digit", "Z. Jackson et al., FSDD (TFDS spoken_digit)", "CC BY-SA 4.0", "2,500 recordings, 12 MB"),
     ("movielens", "load_movielens", "tfds", "movielens/100k-ratings", "GroupLens ml-100k (TFDS movielens)", "research use, no redistribution", "100,000 ratings, 5 MB"),
+    ("clinc_oos", "load_clinc_oos", "tfds", "clinc_oos", "Larson et al. 2019, CLINC150 (TFDS clinc_oos)", "CC BY 3.0", "23,700 queries, 4 MB"),
     ("spa_eng", "load_spa_eng", "file", "spa-eng.zip", "Tatoeba via manythings.org (TensorFlow's spa-eng.zip)", "CC BY 2.0", "118,964 pairs, 2.6 MB"),
     ("adult", "load_adult", "file", "adult.data adult.test", "Kohavi & Becker 1996, UCI Adult", "CC BY 4.0", "48,842 rows, 5.7 MB"),
+    ("retinamnist", "load_retinamnist", "file", "retinamnist.npz", "MedMNIST v2, Yang et al. 2023, from DeepDRiD", "CC BY 4.0", "1,600 images, 3.3 MB"),
     ("digits", "load_digits", "sklearn", None, "UCI optical digits (scikit-learn)", "CC BY 4.0", "1,797 images"),
     ("diabetes", "load_diabetes", "sklearn", None, "Efron et al. 2004 (scikit-learn)", "BSD", "442 patients"),
     ("breast_cancer", "load_breast_cancer", "sklearn", None, "Wolberg et al., UCI WDBC (scikit-learn)", "CC BY 4.0", "569 tumours"),

@@ -240,3 +240,112 @@ def test_docstrings_name_shapes_source_and_license():
             doc = getattr(datasets, name).__doc__
             assert "Returns" in doc, name
             assert "Source" in doc and "License" in doc, name
+
+
+# ---- RetinaMNIST (notebook 14) -----------------------------------------------------------------
+
+def _retinamnist_cached():
+    return (pathlib.Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "datasets" / "retinamnist.npz").is_file()
+
+
+@pytest.mark.parametrize("which, sizes", [("smoke", (600, 120, 400)), ("default", (1080, 120, 400))])
+def test_retinamnist_splits_shapes_and_grades(scale, which, sizes):
+    if not _retinamnist_cached():
+        pytest.skip("needs the seeded Keras cache (retinamnist.npz)")
+    scale(which)
+    splits = datasets.load_retinamnist()
+    assert tuple(len(x) for x, _ in splits) == sizes
+    for x, y in splits:
+        assert x.shape[1:] == (28, 28, 3) and x.dtype == np.uint8 and x.max() > 200
+        assert y.dtype == np.int64 and y.shape == (len(x),) and set(np.unique(y)) <= set(range(5))
+    (_, y_tr), _, (_, y_te) = splits
+    assert set(np.unique(y_tr)) == set(range(5)) and set(np.unique(y_te)) == set(range(5)), "every grade is present"
+    if which == "default":  # MedMNIST's published split: train grades 486/128/206/194/66
+        assert np.bincount(y_tr).tolist() == [486, 128, 206, 194, 66]
+    assert len(datasets.RETINAMNIST_GRADES) == 5
+
+
+def test_retinamnist_explicit_sizes_are_capped_or_refused(scale):
+    with pytest.raises(ValueError, match="n_val"):
+        datasets.load_retinamnist(n_val=0)
+    with pytest.raises(TypeError, match="n_test"):
+        datasets.load_retinamnist(n_test=2.5)
+    if not _retinamnist_cached():
+        pytest.skip("needs the seeded Keras cache (retinamnist.npz)")
+    scale("smoke")
+    with pytest.warns(UserWarning, match="retinamnist: n_val=500 but the 'val' split holds 120"):
+        (x_tr, _), (x_va, _), (x_te, _) = datasets.load_retinamnist(n_train=10, n_val=500, n_test=7)
+    assert (len(x_tr), len(x_va), len(x_te)) == (10, 120, 7)
+
+
+def test_retinamnist_offline_without_cache_fails_at_once_with_a_clear_error(empty_cache, monkeypatch):
+    monkeypatch.setenv("DLCOURSE_OFFLINE", "1")
+    t0 = time.perf_counter()
+    with pytest.raises(DatasetUnavailableError) as info:
+        datasets.load_retinamnist()
+    assert time.perf_counter() - t0 < 10, "must fail at once, not after a retry loop"
+    msg = str(info.value)
+    assert "Dataset 'retinamnist' is not available" in msg and "DLCOURSE_OFFLINE=1 forbids downloading" in msg
+    assert str(empty_cache) in msg and "To fix it" in msg
+
+
+def test_retinamnist_corrupt_cached_file_is_reported_not_deleted(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    (tmp_path / "datasets").mkdir()
+    bad = tmp_path / "datasets" / "retinamnist.npz"
+    bad.write_bytes(b"not the MedMNIST file")
+    with pytest.raises(DatasetUnavailableError, match="is not the expected one"):
+        datasets.load_retinamnist()
+    assert bad.exists()
+
+
+# ---- load_clinc_oos (notebook 15) -------------------------------------------------------------
+
+@needs_data
+def test_clinc_oos_splits_intents_and_out_of_scope(scale):
+    scale("smoke")
+    (x_tr, y_tr), (x_val, y_val), (x_te, y_te), (oos_tr, oos_val, oos_te), names = datasets.load_clinc_oos()
+    assert len(names) == 150 and names == sorted(names) and "oos" not in names
+    assert all(isinstance(n, str) for n in names) and {"book_flight", "greeting", "weather"} <= set(names)
+    assert (len(x_tr), len(x_val), len(x_te)) == (6000, 3000, 4500) and len(y_tr) == 6000
+    assert (len(oos_tr), len(oos_val), len(oos_te)) == (100, 100, 1000)
+    for x in (x_tr, x_val, x_te, oos_tr, oos_val, oos_te):
+        assert x.dtype == object and all(isinstance(t, str) and t for t in x[:50])
+    assert y_tr.dtype == np.int64 and set(np.unique(y_tr)) == set(range(150)), "a smoke slice must hold every intent"
+    assert np.bincount(y_val, minlength=150).tolist() == [20] * 150, "the official validation split: 20 per intent"
+    assert np.bincount(y_te, minlength=150).tolist() == [30] * 150, "the official test split: 30 per intent"
+    # a query keeps its own intent (the second record of the stored training split)
+    assert names[y_tr[list(x_tr).index("what time is it in the alaska standard timezone")]] == "time"
+    assert not set(oos_te) & set(x_te), "out-of-scope queries have no intent"
+
+
+@needs_data
+def test_clinc_oos_sizes_follow_the_scale_and_explicit_sizes(scale):
+    scale("default")
+    (x_tr, _), (x_val, _), (x_te, _), _, _ = datasets.load_clinc_oos()
+    assert (len(x_tr), len(x_val), len(x_te)) == (15000, 3000, 4500)
+    (x_tr, y_tr), _, (x_te, y_te), oos, names = datasets.load_clinc_oos(n_train=120, n_test=7)
+    assert (len(x_tr), len(y_tr), len(x_te), len(y_te)) == (120, 120, 7, 7) and len(names) == 150
+    assert len(oos[2]) == 1000, "the out-of-scope queries are always whole"
+    with pytest.warns(UserWarning, match="clinc_oos: n_test=9999 but the cached 'test' split holds 4500"):
+        _, _, (x_te, _), _, _ = datasets.load_clinc_oos(n_train=10, n_test=9999)
+    assert len(x_te) == 4500
+
+
+@pytest.mark.parametrize("kwargs, err", [({"n_train": 0}, ValueError), ({"n_test": -1}, ValueError),
+                                         ({"n_train": 2.5}, TypeError), ({"n_test": "10"}, TypeError)])
+def test_clinc_oos_refuses_bad_sizes_before_touching_the_cache(empty_cache, monkeypatch, kwargs, err):
+    monkeypatch.setenv("DLCOURSE_OFFLINE", "1")
+    with pytest.raises(err, match="n_t"):
+        datasets.load_clinc_oos(**kwargs)
+
+
+def test_clinc_oos_offline_without_cache_fails_at_once_with_a_clear_error(empty_cache, monkeypatch):
+    monkeypatch.setenv("DLCOURSE_OFFLINE", "1")
+    t0 = time.perf_counter()
+    with pytest.raises(DatasetUnavailableError) as info:
+        datasets.load_clinc_oos()
+    assert time.perf_counter() - t0 < 10, "must fail at once, not after a retry loop"
+    msg = str(info.value)
+    assert "Dataset 'clinc_oos' is not available" in msg and "DLCOURSE_OFFLINE=1 forbids downloading" in msg
+    assert str(empty_cache) in msg and "To fix it" in msg
