@@ -2,6 +2,7 @@
 
     python -m dlcourse.homework build                 # every notebook -> build/student/
     python -m dlcourse.homework build notebooks/01_neurons_and_layers.ipynb --out /tmp/hw
+    python -m dlcourse.homework course build/course   # an nbgrader course directory (see course())
 
 Solutions between ``### BEGIN SOLUTION`` / ``### END SOLUTION`` become ``# YOUR CODE HERE`` +
 ``raise NotImplementedError()``; ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` are removed;
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import pathlib
+import re
 import sys
 
 DEFAULT_OUT = pathlib.Path("build/student")
@@ -193,6 +195,142 @@ def build(notebooks=None, out=DEFAULT_OUT) -> list[pathlib.Path]:
     return written
 
 
+#: Where ``make course`` lays out the nbgrader course directory, and the course id it writes.
+DEFAULT_COURSE = pathlib.Path("build/course")
+DEFAULT_COURSE_ID = "dlcourse"
+#: Seconds nbgrader lets one cell run while grading (its own default, 30, is too short for the first
+#: TensorFlow import on a busy machine; the course's CI gives nbval cells the same 600).
+GRADING_CELL_TIMEOUT = 600
+
+_COURSE_CONFIG = '''\
+# nbgrader configuration of the deep-learning course, written by `python -m dlcourse.homework course`.
+# Run nbgrader's commands from this folder (the README's homework section lists them). This file is
+# yours: `make course` never overwrites it (delete it to get the repository's version back).
+import os
+
+c = get_config()  # noqa: F821 (nbgrader provides get_config)
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.root = HERE  # source/, release/, submitted/, autograded/, feedback/, gradebook.db
+# One assignment per notebook: source/<assignment>/<assignment>.ipynb, e.g.
+#   nbgrader generate_assignment 03_backpropagation
+
+# The exchange that release_assignment, fetch_assignment, submit and collect pass files through.
+# Here a folder of this course directory: instructor and students on one machine. On a shared server
+# (JupyterHub) use one folder every user can write, in every user's nbgrader config, e.g.
+#   sudo mkdir -p /srv/nbgrader/exchange && sudo chmod 777 /srv/nbgrader/exchange
+#   c.Exchange.root = "/srv/nbgrader/exchange"
+c.Exchange.root = os.path.join(HERE, "exchange")
+
+# Grading executes every submission. nbgrader sets NBGRADER_EXECUTION while it runs a notebook
+# (autograde, validate), and dlcourse.setup() then uses the smoke scale whatever DLCOURSE_SCALE says:
+# small data and few epochs, about a minute per notebook on a laptop CPU, checks unchanged.
+# Seconds one cell may run before nbgrader stops it and the cell scores zero:
+c.Execute.timeout = {timeout}
+'''
+
+
+def course_config(course_id: str = DEFAULT_COURSE_ID) -> str:
+    """The text of the ``nbgrader_config.py`` that :func:`course` writes."""
+    return _COURSE_CONFIG.format(course_id=course_id, timeout=GRADING_CELL_TIMEOUT)
+
+
+def _check_course_id(course_id) -> str:
+    if not isinstance(course_id, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", course_id):
+        raise HomeworkError(f"course id {course_id!r} is not usable: nbgrader makes it a folder of the exchange; "
+                            "use letters, digits, '_', '-' and '.', e.g. 'dlcourse' or 'dl-2027'.")
+    return course_id
+
+
+def _inside(path: pathlib.Path, folder: pathlib.Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def course(directory=DEFAULT_COURSE, notebooks=None, course_id: str = DEFAULT_COURSE_ID) -> list[tuple[pathlib.Path, str]]:
+    """Lay out an nbgrader course directory; return ``(path, status)`` for each file, the status
+    ``"wrote"``, ``"unchanged"`` (already there, the same bytes) or ``"kept (why)"``.
+
+    ``directory`` gets ``nbgrader_config.py`` (course id, exchange, grading timeout: see
+    :func:`course_config`), an empty ``exchange/`` and, for each notebook, one assignment named
+    after it: ``source/<NN_name>/<NN_name>.ipynb``, the instructor version as it is in the
+    repository. Then nbgrader's own commands take over (``nbgrader generate_assignment NN_name``...).
+
+    Never overwrites: a file that is already there is kept as it is (``"kept (...)"``, e.g. an
+    instructor's edited source or config; delete it to take the repository's version), so a re-run
+    adds new notebooks only. Refuses (:class:`HomeworkError`, before writing anything) a
+    ``directory`` that is a file or lies inside the folder of an input notebook, a target that is
+    one of the inputs, two inputs with the same file name, and any notebook whose nbgrader markup is
+    wrong (checked as :func:`student_version` does).
+    """
+    course_id = _check_course_id(course_id)
+    paths = [pathlib.Path(p) for p in notebooks] if notebooks else sorted(pathlib.Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if not paths:
+        raise FileNotFoundError("no notebooks to put in the course: run from the repository root or name the notebooks.")
+    if str(directory).strip() == "":
+        raise HomeworkError("the course directory is empty: name a folder, e.g. build/course.")
+    root = pathlib.Path(directory)
+    for path in paths:
+        if path.suffix != ".ipynb" or not path.is_file():
+            raise FileNotFoundError(f"{path} is not a notebook file.")
+    if root.exists() and not root.is_dir():
+        raise HomeworkError(f"course directory {str(root)!r} is a file, not a folder; name a folder such as {DEFAULT_COURSE}.")
+    names: dict = {}
+    for path in paths:
+        if path.name in names and not _same_file(names[path.name], path):
+            raise HomeworkError(f"{names[path.name]} and {path} have the same file name; both would be the assignment "
+                                f"{path.stem!r}. Rename one or lay them out in separate courses.")
+        names[path.name] = path
+        if _inside(root, path.parent):
+            raise HomeworkError(f"course directory {str(root)!r} is inside {path.parent}, the folder of the source "
+                                f"{path}: nbgrader's copies would mix with the course's notebooks (and the tests would "
+                                f"collect them). Use a folder outside it, e.g. {DEFAULT_COURSE}.")
+    paths = list(dict.fromkeys(names.values()))
+    for path in paths:
+        if "+" in path.stem:
+            raise HomeworkError(f"{path}: nbgrader assignment names cannot contain '+'; rename the notebook.")
+        student_version(_read(path), str(path))  # the markup generate_assignment needs, named by cell
+    plan = [(root / "source" / path.stem / path.name, path) for path in paths]
+    for target, path in plan:
+        if any(_same_file(target, src) for src in paths) or _same_file(target.parent, path.parent):
+            raise HomeworkError(f"{target} is the source {path} (a link?); refusing to write over it.")
+    for folder in [root / "exchange", root / "source", *(target.parent for target, _ in plan)]:
+        if folder.exists() and not folder.is_dir():
+            raise HomeworkError(f"{folder} is a file where the course needs a folder; move it away and run again.")
+    for target, _ in plan:
+        if target.exists() and not target.is_file():
+            raise HomeworkError(f"{target} is not a file; move it away and run again.")
+    done = []
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "exchange").mkdir(exist_ok=True)
+    config = root / "nbgrader_config.py"
+    text = course_config(course_id)
+    if not config.exists():
+        config.write_text(text, encoding="utf-8")
+        done.append((config, "wrote"))
+    elif config.read_text(encoding="utf-8", errors="replace") == text:
+        done.append((config, "unchanged"))
+    else:
+        done.append((config, "kept (it differs from what this command writes: your edits stay; delete it to "
+                              "take this version)"))
+    for target, path in plan:
+        data = path.read_bytes()
+        if not target.exists() and not target.is_symlink():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            done.append((target, "wrote"))
+        elif target.is_file() and target.read_bytes() == data:
+            done.append((target, "unchanged"))
+        else:
+            done.append((target, f"kept (it differs from {path}: your edits stay; delete it to take the "
+                                 "repository's version)"))
+    return done
+
+
 def main(argv=None) -> int:
     """The ``python -m dlcourse.homework`` command: 0 on success, 2 with an ``error:`` line for bad input."""
     parser = argparse.ArgumentParser(prog="python -m dlcourse.homework", description=__doc__.split("\n")[0])
@@ -200,12 +338,26 @@ def main(argv=None) -> int:
     p = sub.add_parser("build", help="write student versions (solutions removed, hidden tests dropped)")
     p.add_argument("notebooks", nargs="*", help="default: notebooks/NN_*.ipynb")
     p.add_argument("--out", default=str(DEFAULT_OUT))
+    p = sub.add_parser("course", help="lay out an nbgrader course directory (nbgrader_config.py, source/<assignment>/)")
+    p.add_argument("directory", help=f"the course directory, e.g. {DEFAULT_COURSE}")
+    p.add_argument("notebooks", nargs="*", help="default: notebooks/NN_*.ipynb, one assignment each")
+    p.add_argument("--course-id", default=DEFAULT_COURSE_ID, help=f"nbgrader's course id (default {DEFAULT_COURSE_ID})")
     args = parser.parse_args(argv)
     try:
-        written = build(args.notebooks, args.out)
-    except (FileNotFoundError, PermissionError, IsADirectoryError, ValueError) as err:
+        if args.cmd == "course":
+            done = course(args.directory, args.notebooks, args.course_id)
+        else:
+            written = build(args.notebooks, args.out)
+    except (OSError, ValueError) as err:  # FileNotFoundError, PermissionError...; HomeworkError is a ValueError
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if args.cmd == "course":
+        for path, status in done:
+            what, _, why = status.partition(" ")
+            print(f"{what}: {path}" + (f" {why}" if why else ""))
+        print(f"next: cd {args.directory} && nbgrader generate_assignment {done[1][0].parent.name}   "
+              "(README.md, Homework: release, collect, autograde, feedback)")
+        return 0
     for path in written:
         print(path)
     return 0
