@@ -17,7 +17,7 @@ export KERAS_HOME ?= $(abspath .cache/keras)
 export DLCOURSE_OFFLINE ?= 1
 endif
 
-.PHONY: env keras-cache lab lint test test-notebook results seeds table homework strip clean
+.PHONY: env keras-cache lab lint test test-notebook results seeds table homework course strip clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,10 @@ ifneq ($(wildcard ../shared/data/keras/datasets),)
 	  test -e .cache/keras/datasets/$$(basename $$f) || cp $$f .cache/keras/datasets/; done; chmod -R u+w .cache/keras
 endif
 
+# The course's JupyterLab settings (root in containers, no news question, nbgrader's instructor tools
+# left out) are in lab/jupyter_server_config.py; tests/test_browser.py starts the lab the same way.
 lab: env keras-cache
-	$(VENV)/bin/jupyter lab notebooks/00_welcome_and_setup.ipynb
+	$(VENV)/bin/jupyter lab --config=lab/jupyter_server_config.py notebooks/00_welcome_and_setup.ipynb
 
 # Every test: unit tests, notebooks at smoke scale (nbval), anatomy lint, student versions.
 # --dist loadscope keeps each notebook's cells on one worker (they share a kernel); each notebook's
@@ -52,7 +54,7 @@ lint: env
 # One notebook: nbval + its anatomy + its student version (while writing a notebook).
 test-notebook: env keras-cache
 	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(NB) \
-	  tests/test_notebook_anatomy.py tests/test_homework.py -k "$(notdir $(basename $(NB)))"
+	  tests/test_notebook_anatomy.py tests/test_homework.py tests/test_nbgrader.py -k "$(notdir $(basename $(NB)))"
 
 # Time notebooks at smoke and default scale, append to results/results.jsonl, refresh README's table.
 results: env keras-cache
@@ -73,6 +75,30 @@ table: env
 
 homework: env
 	$(PY) -m dlcourse.homework build
+
+# An nbgrader course directory for instructors (README.md, Homework): nbgrader_config.py, exchange/,
+# source/<NN_name>/ for each notebook. Never overwrites what is there. COURSE=DIR to put it elsewhere.
+COURSE ?= build/course
+course: env
+	$(PY) -m dlcourse.homework course $(COURSE) $(NB)
+
+# Colab's runtime (CONTRIBUTING.md, "Colab's runtime"): build/colab-venv on Python 3.13 with Colab's
+# versions (.ci/colab-constraints.txt) and dlcourse installed as the Colab setup cell does; there, the
+# unit tests and every notebook (or NB=...) at smoke scale. CI runs the unit tests and notebook 00.
+# (The student-version runs, nbgrader's and the browser's tests execute notebooks with tools Colab does
+# not have: they stay in `make test`.)
+.PHONY: test-colab test-colab-ci release-notebooks
+COLAB_PYTEST := -k "not TestStudentVersion" --ignore=tests/test_nbgrader.py --ignore=tests/test_browser.py tests
+test-colab: keras-cache
+	bash .ci/colab $(COLAB_PYTEST) $(or $(NB),notebooks)
+
+test-colab-ci: keras-cache
+	bash .ci/colab $(COLAB_PYTEST) notebooks/00_welcome_and_setup.ipynb
+
+# Point every notebook's Colab badge and install line (and CONTRIBUTING's template) at the release tag
+# of dlcourse/_version.py (CONTRIBUTING.md, "Releasing").
+release-notebooks: env
+	$(PY) -m dlcourse.release --write
 
 strip: env
 	$(VENV)/bin/jupyter nbconvert --clear-output --inplace --log-level=WARN notebooks/*.ipynb

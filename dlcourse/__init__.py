@@ -9,10 +9,10 @@ Plumbing only (datasets, plots, callbacks, scales, results, homework builds); th
     dl.record("test_accuracy", 0.97)
 """
 
-__version__ = "0.1.0"
+from ._version import TAG, __version__  # the one place the version is written
 
 from . import datasets, plots
-from ._config import BRANCH, REPOSITORY, SCALES, SEED_ENV, Settings, elapsed, get_scale, get_seed, scaled, setup
+from ._config import REPOSITORY, SCALES, SEED_ENV, Settings, elapsed, get_scale, get_seed, scaled, setup
 from .recording import record
 
 
@@ -26,7 +26,7 @@ def __getattr__(name):
 
 
 __all__ = [
-    "BRANCH", "REPOSITORY", "SCALES", "SEED_ENV", "Settings", "callbacks", "datasets", "elapsed", "get_scale",
+    "REPOSITORY", "SCALES", "SEED_ENV", "Settings", "TAG", "__version__", "callbacks", "datasets", "elapsed", "get_scale",
     "get_seed", "plots",
     "record", "scaled", "setup",
 ]

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 import dlcourse as dl
-from dlcourse import homework
+from dlcourse import homework, release
 from tests.conftest import NOTEBOOKS
 
 ids = [p.stem for p in NOTEBOOKS]
@@ -55,8 +55,7 @@ def test_header(nb):
     first = nb.cells[0]
     assert first.cell_type == "markdown" and re.match(rf"# {nb.path.stem[:2]} · \S", first.source), \
         "first cell: '# NN · Title'"
-    badge = (f"https://colab.research.google.com/github/{dl.REPOSITORY}/blob/{dl.BRANCH}/notebooks/{nb.path.name}")
-    assert badge in first.source and "colab-badge.svg" in first.source, f"the Colab badge must link {badge}"
+    assert "colab-badge.svg" in first.source, f"the header needs the Colab badge linking {release.badge_url(nb.path.name)}"
     for part in ("Learning objectives", "Prerequisites", "Time to run"):
         assert f"**{part}**" in first.source, f"header lacks **{part}**"
     assert "GPU" in first.source and "CPU" in first.source, "time to run: laptop CPU and GPU"
@@ -68,7 +67,17 @@ def test_setup_cell(nb):
     src = setup.source
     assert 'if "google.colab" in sys.modules:' in src and f"git+https://github.com/{dl.REPOSITORY}@" in src
     assert "import dlcourse as dl" in src
+    if release.install_line() in src:  # (test_colab_badge_and_install_line_name_the_release checks the line itself)
+        assert src.index('if "google.colab" in sys.modules:') < src.index(release.install_line()), \
+            "the install line runs only on Colab: put it under `if \"google.colab\" in sys.modules:`"
     assert f'dl.setup(notebook="{nb.path.stem}")' in src, "setup must name this notebook"
+
+
+def test_colab_badge_and_install_line_name_the_release(nb):
+    """Badge and install line both name the tag of ``dlcourse/_version.py``: the notebook and the helper
+    a student gets on Colab come from one release, never a moving branch."""
+    problems = release.problems(nb.node, nb.path.name)
+    assert not problems, "\n".join(problems)
 
 
 #: A literal seed in a code cell: the run would not change with DLCOURSE_SEED.
