@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import platform
@@ -18,9 +19,9 @@ SEED_ENV = "DLCOURSE_SEED"
 #: The seed a run uses when neither ``setup(seed=...)`` nor ``DLCOURSE_SEED`` chooses one.
 DEFAULT_SEED = 0
 
-#: Where the course lives on GitHub; the Colab badges and the Colab install cell point here.
+#: Where the course lives on GitHub; the Colab badges and the Colab install cell point here, at the
+#: release tag ``TAG`` (``v`` + the version in ``_version.py``; ``python -m dlcourse.release`` writes them).
 REPOSITORY = "dlcourse/dlcourse"
-BRANCH = "main"
 
 _state: dict = {"start": None, "notebook": None, "settings": None}
 
@@ -333,3 +334,23 @@ def current_seed() -> int:
 def current_notebook() -> str | None:
     """The notebook name given to :func:`setup` (or ``None``)."""
     return _state["notebook"]
+
+
+@contextlib.contextmanager
+def environ(**values: str | None):
+    """Set (a ``str``) or unset (``None``) environment variables inside a ``with`` block, and put
+    every one back as it was afterwards, even on an error. Kernels started inside inherit them."""
+    old = {k: os.environ.get(k) for k in values}
+    try:
+        for k, v in values.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v

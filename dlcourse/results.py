@@ -254,12 +254,12 @@ def run_notebook(path, scale: str, results_file, timeout: int = 900, seed: int |
     if results_file.is_file():
         read_records(results_file)  # refuse before running anything, not after
     nb = read_notebook(path)
-    env_backup = {k: os.environ.get(k) for k in ("DLCOURSE_SCALE", RESULTS_ENV, SEED_ENV)}
-    os.environ["DLCOURSE_SCALE"] = scale
+    from ._config import environ
+
+    overrides = {"DLCOURSE_SCALE": scale, RESULTS_ENV: str(results_file)}
     if seed is not None:
-        os.environ[SEED_ENV] = str(seed)
-    os.environ[RESULTS_ENV] = str(results_file)
-    try:
+        overrides[SEED_ENV] = str(seed)
+    with environ(**overrides):
         client = nbclient.NotebookClient(
             nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
         )
@@ -267,12 +267,6 @@ def run_notebook(path, scale: str, results_file, timeout: int = 900, seed: int |
         client.execute()
         seconds = time.perf_counter() - t0
         record(WALL_TIME, seconds, notebook=path.stem, verbose=False)  # its seed: DLCOURSE_SEED
-    finally:
-        for k, v in env_backup.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     return seconds
 
 

@@ -40,6 +40,7 @@ from hypothesis.extra import numpy as hnp  # noqa: E402
 import dlcourse as dl  # noqa: E402
 from dlcourse import _config, datasets, homework, plots, recording, results  # noqa: E402
 from dlcourse.datasets import DatasetUnavailableError  # noqa: E402
+from dlcourse._config import environ  # noqa: E402
 from dlcourse.recording import ResultsFileError  # noqa: E402
 
 #: Our documented errors: anything else escaping a public function is a bug.
@@ -58,23 +59,7 @@ def close_figures():
     plt.close("all")
 
 
-@contextlib.contextmanager
-def env(**values):
-    """Set (str) or unset (None) environment variables for one example."""
-    old = {k: os.environ.get(k) for k in values}
-    try:
-        for k, v in values.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+env = environ  # dlcourse's own: set or unset variables for one example, then restore them
 
 
 def tree(folder: pathlib.Path) -> dict:
@@ -650,7 +635,8 @@ def test_feature_names_are_strings_or_refused(name):
 
 @config(20)
 @given(st.sampled_from(["load_mnist", "load_fashion_mnist", "load_cifar10", "load_imdb_reviews", "load_tiny_shakespeare",
-                        "load_malaria", "load_spoken_digit", "load_movielens", "load_spa_eng", "load_adult"]),
+                        "load_malaria", "load_spoken_digit", "load_movielens", "load_spa_eng", "load_adult",
+                        "load_clinc_oos", "load_retinamnist"]),
        st.sampled_from([0, -1, 2.5, "10", True]))
 def test_loaders_refuse_bad_sizes_before_touching_the_cache(loader, bad):
     """Every cached loader refuses a bad size with TypeError/ValueError, before reading anything."""
