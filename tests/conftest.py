@@ -34,3 +34,14 @@ def exercise_notebook():
     other = nbformat.v4.new_code_cell("print('hello')", outputs=[nbformat.v4.new_output("stream", text="hello\n")])
     nb.cells = [other, sol, test]
     return nb
+
+
+def instructor_folder(tmp_path: pathlib.Path) -> pathlib.Path:
+    """``tmp_path/notebooks`` with two instructor notebooks (01_a, 02_b) made by :func:`exercise_notebook`."""
+    import nbformat
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for name in ("01_a.ipynb", "02_b.ipynb"):
+        nbformat.write(exercise_notebook(), folder / name)
+    return folder

@@ -21,7 +21,7 @@ import dlcourse as dl  # noqa: E402
 from dlcourse import datasets, homework, plots, results  # noqa: E402
 from dlcourse.datasets import DatasetUnavailableError  # noqa: E402
 from dlcourse.recording import ResultsFileError  # noqa: E402
-from tests.conftest import exercise_notebook as _exercise_notebook  # noqa: E402
+from tests.conftest import exercise_notebook as _exercise_notebook, instructor_folder  # noqa: E402
 
 SEEDED_TFDS = pathlib.Path(os.environ.get("TFDS_DATA_DIR", "/nonexistent"))
 needs_mnist = pytest.mark.skipif(not (SEEDED_TFDS / "mnist").is_dir(), reason="needs the seeded TFDS cache")
@@ -36,10 +36,7 @@ def close_figures():
 @pytest.fixture
 def sources(tmp_path):
     """An instructor folder with two notebooks; returns (folder, {path: bytes})."""
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    for name in ("01_a.ipynb", "02_b.ipynb"):
-        nbformat.write(_exercise_notebook(), folder / name)
+    folder = instructor_folder(tmp_path)
     return folder, {p: p.read_bytes() for p in folder.iterdir()}
 
 

@@ -31,7 +31,7 @@ import nbformat
 import pytest
 
 from dlcourse import homework
-from tests.conftest import ROOT, exercise_notebook
+from tests.conftest import ROOT, exercise_notebook, instructor_folder
 
 #: The course environment's own executables: nbgrader, and the alembic it runs as a subprocess to
 #: create its database (found on PATH only: see ../shared/PITFALLS.md, nbgrader's command line).
@@ -296,11 +296,7 @@ del _name, _cls
 
 @pytest.fixture
 def sources(tmp_path):
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    for name in ("01_a.ipynb", "02_b.ipynb"):
-        nbformat.write(exercise_notebook(), folder / name)
-    return folder
+    return instructor_folder(tmp_path)
 
 
 def tree(root):
