@@ -340,17 +340,16 @@ def current_notebook() -> str | None:
 def environ(**values: str | None):
     """Set (a ``str``) or unset (``None``) environment variables inside a ``with`` block, and put
     every one back as it was afterwards, even on an error. Kernels started inside inherit them."""
+    def apply(pairs):
+        for k, v in pairs.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
     old = {k: os.environ.get(k) for k in values}
     try:
-        for k, v in values.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        apply(values)
         yield
     finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        apply(old)

@@ -153,6 +153,20 @@ def _same_file(a: pathlib.Path, b: pathlib.Path) -> bool:
         return False
 
 
+def _notebook_paths(notebooks, purpose: str) -> list[pathlib.Path]:
+    """The notebooks named, or every ``notebooks/NN_*.ipynb``; FileNotFoundError if there are none."""
+    paths = [pathlib.Path(p) for p in notebooks] if notebooks else sorted(pathlib.Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if not paths:
+        raise FileNotFoundError(f"no notebooks {purpose}: run from the repository root or name the notebooks.")
+    return paths
+
+
+def _check_notebook_files(paths) -> None:
+    for path in paths:
+        if path.suffix != ".ipynb" or not path.is_file():
+            raise FileNotFoundError(f"{path} is not a notebook file.")
+
+
 def build(notebooks=None, out=DEFAULT_OUT) -> list[pathlib.Path]:
     """Write the student version of each notebook into ``out``; return the written paths.
 
@@ -161,13 +175,9 @@ def build(notebooks=None, out=DEFAULT_OUT) -> list[pathlib.Path]:
     ``''`` inside it), and two inputs with the same file name. Every input is read and converted
     first, so a bad notebook leaves ``out`` untouched.
     """
-    paths = [pathlib.Path(p) for p in notebooks] if notebooks else sorted(pathlib.Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
-    if not paths:
-        raise FileNotFoundError("no notebooks to build: run from the repository root or name the notebooks.")
+    paths = _notebook_paths(notebooks, "to build")
     out = pathlib.Path(out)
-    for path in paths:
-        if path.suffix != ".ipynb" or not path.is_file():
-            raise FileNotFoundError(f"{path} is not a notebook file.")
+    _check_notebook_files(paths)
     if out.exists() and not out.is_dir():
         raise HomeworkError(f"--out {str(out)!r} is a file, not a folder; name a folder such as build/student.")
     names: dict = {}
@@ -268,15 +278,11 @@ def course(directory=DEFAULT_COURSE, notebooks=None, course_id: str = DEFAULT_CO
     wrong (checked as :func:`student_version` does).
     """
     course_id = _check_course_id(course_id)
-    paths = [pathlib.Path(p) for p in notebooks] if notebooks else sorted(pathlib.Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
-    if not paths:
-        raise FileNotFoundError("no notebooks to put in the course: run from the repository root or name the notebooks.")
+    paths = _notebook_paths(notebooks, "to put in the course")
     if str(directory).strip() == "":
         raise HomeworkError("the course directory is empty: name a folder, e.g. build/course.")
     root = pathlib.Path(directory)
-    for path in paths:
-        if path.suffix != ".ipynb" or not path.is_file():
-            raise FileNotFoundError(f"{path} is not a notebook file.")
+    _check_notebook_files(paths)
     if root.exists() and not root.is_dir():
         raise HomeworkError(f"course directory {str(root)!r} is a file, not a folder; name a folder such as {DEFAULT_COURSE}.")
     names: dict = {}
