@@ -12,7 +12,8 @@ from ._config import check_int
 #: image_grid draws one subplot per image (about 15 ms each): more than this is refused.
 MAX_GRID_IMAGES = 200
 
-__all__ = ["history", "image_grid", "image_rows", "confusion_matrix", "decision_boundary", "function_and_derivative"]
+__all__ = ["history", "image_grid", "image_rows", "confusion_matrix", "decision_boundary", "function_and_derivative",
+           "waveform"]
 
 
 def _plt():
@@ -444,5 +445,35 @@ def function_and_derivative(f, df, x=None, name: str = "f", title=None):
         a.axvline(0, color="k", lw=0.5)
         a.grid(alpha=0.3)
     fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def waveform(wave, sample_rate, title: str = "A recording", zoom_ms: float = 20.0):
+    """A recording drawn twice: whole (time in seconds), and ``zoom_ms`` milliseconds of its loudest part
+    (time in milliseconds, one dot per sample), where the shape of the sound wave shows."""
+    try:
+        wave = np.asarray(wave, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"wave must be a 1-D array of samples: {err}") from None
+    if wave.ndim != 1 or len(wave) < 2 or not np.all(np.isfinite(wave)):
+        raise ValueError(f"wave must be a 1-D array of at least two finite samples, got shape {wave.shape}.")
+    if isinstance(sample_rate, bool) or not isinstance(sample_rate, (int, np.integer)) or sample_rate <= 0:
+        raise ValueError(f"sample_rate must be a positive whole number of samples per second, got {sample_rate!r}.")
+    _check_title(title)
+    number = isinstance(zoom_ms, (int, float, np.integer, np.floating)) and not isinstance(zoom_ms, bool)
+    zoom = int(round(float(zoom_ms) * sample_rate / 1000)) if number and np.isfinite(zoom_ms) else 0
+    if not 2 <= zoom <= len(wave):
+        raise ValueError(f"zoom_ms must cover 2 samples to the whole recording ({1000 * len(wave) / sample_rate:g} ms), "
+                         f"got {zoom_ms!r}.")
+    time_s = np.arange(len(wave)) / sample_rate
+    loud = int(np.argmax(np.convolve(wave**2, np.ones(zoom), "valid")))      # start of the loudest stretch
+    plt = _plt()
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 3.2))
+    a1.plot(time_s, wave, lw=0.6)
+    a1.axvspan(time_s[loud], time_s[loud + zoom - 1], color="C1", alpha=0.3)
+    a1.set(title=title, xlabel="time (s)", ylabel="amplitude")
+    a2.plot(1000 * time_s[loud:loud + zoom], wave[loud:loud + zoom], color="C1", marker=".", ms=3, lw=0.8)
+    a2.set(title=f"{zoom_ms:g} ms ({zoom} samples) of the loudest part", xlabel="time (ms)", ylabel="amplitude")
     fig.tight_layout()
     return fig

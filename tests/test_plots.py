@@ -141,3 +141,22 @@ def test_function_and_derivative():
         plots.function_and_derivative(np.tanh, lambda z: 1.0)
     with pytest.raises(TypeError, match="title"):
         plots.function_and_derivative(np.tanh, np.tanh, title=3)
+
+
+def test_waveform_draws_the_recording_and_its_loudest_stretch():
+    wave = np.zeros(800)
+    wave[500:580] = np.sin(np.arange(80))                                    # the only sound
+    fig = plots.waveform(wave, 8000, title="t", zoom_ms=10)
+    whole, zoom = fig.axes
+    assert whole.get_xlabel() == "time (s)" and zoom.get_xlabel() == "time (ms)"
+    x, y = zoom.lines[0].get_data()
+    assert len(x) == 80 and np.allclose(y, wave[500:580]) and np.isclose(x[0], 62.5)
+    for bad in (np.zeros((2, 5)), [1.0], [0.0, np.nan], "abc"):
+        with pytest.raises(ValueError, match="wave must be"):
+            plots.waveform(bad, 8000)
+    for rate in (0, 8000.5, True, "8000"):
+        with pytest.raises(ValueError, match="sample_rate"):
+            plots.waveform(wave, rate)
+    for zoom_ms in (0, 1000, "20"):
+        with pytest.raises(ValueError, match="zoom_ms"):
+            plots.waveform(wave, 8000, zoom_ms=zoom_ms)

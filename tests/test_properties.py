@@ -517,6 +517,20 @@ def test_function_and_derivative_draws_two_panels_or_refuses(x, name):
     assert len(fig.axes) == 2
 
 
+@config(10)
+@given(wave=hnp.arrays(np.float64, hnp.array_shapes(max_dims=2, max_side=40), elements=small_floats),
+       sample_rate=st.one_of(st.integers(-5, 4000), st.floats(allow_nan=True), st.booleans()),
+       zoom_ms=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-3, 50), st.text(max_size=2)))
+def test_waveform_draws_the_whole_and_a_zoom_or_refuses(wave, sample_rate, zoom_ms):
+    """waveform() draws the recording and zoom_ms of it (that many samples), or raises ValueError."""
+    try:
+        fig = plots.waveform(wave, sample_rate, zoom_ms=zoom_ms)
+    except ValueError:
+        return
+    assert len(fig.axes) == 2
+    assert len(fig.axes[1].lines[0].get_xdata()) == round(zoom_ms * sample_rate / 1000)
+
+
 # ------------------------------------------------------------------------------------------------
 # datasets
 # ------------------------------------------------------------------------------------------------
