@@ -48,6 +48,12 @@ __all__ = [
     "load_spa_eng",
     "load_adult",
     "load_retinamnist",
+    "load_sp500",
+    "load_creditcard_fraud",
+    "CREDITCARD_NONFRAUD_WEIGHT",
+    "load_esol",
+    "load_tox21",
+    "TOX21_ASSAYS",
     "load_digits",
     "load_diabetes",
     "load_breast_cancer",
@@ -595,6 +601,22 @@ _FILES = {
         "https://zenodo.org/records/10519652/files/retinamnist.npz?download=1",
         "254915f5f0a2074665c4676356824cf4ef4a3bcab233894b4bafcaf48962bd69",
     ),
+    "sp500_gspc_daily.csv": (
+        "https://raw.githubusercontent.com/fja05680/stock_market_calendar/7041e86bf1f3a18c7b0a24a2fbb27031dc1388c5/%5EGSPC.csv",
+        "baf4e47ab3d5f1328ab22772a836f3579af810d861a95742fd472f33ba180a7c",
+    ),
+    "creditcard_ulb_sample.csv": (
+        "https://raw.githubusercontent.com/Bhavyasoni01/cc-fraud-detection/58bd02853914e8d0aee93f71e72677db587b5777/creditcard_sample.csv",
+        "03f9faa6d17e910ee343bdf4c211c6135bd622d8ae4aa6eacb246309ddcc0e95",
+    ),
+    "delaney-processed.csv": (
+        "https://deepchemdata.s3-us-west-1.amazonaws.com/datasets/delaney-processed.csv",
+        "8c06a76f0c6487d29ab0f903e6a7a7139f189ab3c1178f159c8be8964602f189",
+    ),
+    "tox21.csv": (
+        "https://raw.githubusercontent.com/jwinn19464/Molecule-project/d01d0fd84a76963ce74f18e2dc1ee0b458c7709a/tox21.csv",
+        "7d7e7facd853a63e79ddce4e9c3fcb7a0d83a1c300b603031c0f2c64fbe77761",
+    ),
 }
 
 
@@ -775,6 +797,131 @@ def load_retinamnist(n_train=None, n_val=None, n_test=None):
     return tuple(out)
 
 
+def load_sp500():
+    """The S&P 500 index, one row per trading day, 1927-12-30 to 2023-12-28.
+
+    Returns
+    -------
+    pandas.DataFrame
+        24,114 rows indexed by a ``DatetimeIndex`` named ``Date`` (ascending), float64 columns
+        ``Open``, ``High``, ``Low``, ``Close``, ``Adj Close`` and ``Volume``. Before 1950 only the close
+        was recorded: Open/High/Low equal Close and Volume is 0. The index has no dividends
+        (``Adj Close`` equals ``Close``), so returns computed from it understate a real investor's.
+
+    Sizes
+        The whole series at every scale (2.5 MB); slice it by date in the notebook.
+
+    Source: Yahoo Finance ``^GSPC`` as saved by fja05680/stock_market_calendar (commit 7041e86).
+    License: the repository is MIT; the prices carry no explicit data license (Yahoo's terms).
+    """
+    import pandas as pd
+
+    path = _get_file("sp500_gspc_daily.csv", "sp500", "2.5 MB")
+    df = pd.read_csv(path, parse_dates=["Date"], index_col="Date")
+    return df.astype(np.float64).sort_index()
+
+
+#: Weight of one non-fraud of :func:`load_creditcard_fraud` that restores the real class ratio:
+#: the sample keeps 4,920 of the 284,315 non-frauds (and all 492 frauds).
+CREDITCARD_NONFRAUD_WEIGHT = 284_315 / 4_920
+
+
+def load_creditcard_fraud():
+    """Card transactions of European cardholders (September 2013): all 492 frauds and 4,920 others.
+
+    Returns
+    -------
+    pandas.DataFrame
+        5,412 rows sorted by ``Time`` (seconds since the first transaction of the full set, two
+        days), index reset; columns ``Time``, ``V1``...``V28`` (PCA components: the original
+        features are confidential), ``Amount`` (euros) and ``Class`` (int64, 1 = fraud).
+
+        The non-frauds are a uniform random 1-in-57.8 sample of the full set's 284,315, so the
+        sample holds 9.1 % frauds where reality holds 0.172 %. Weight every non-fraud by
+        :data:`CREDITCARD_NONFRAUD_WEIGHT` (``sample_weight`` in a metric, ``class_weight`` in a loss)
+        to report precision, PR-AUC or costs at the real fraud rate.
+
+    Sizes
+        All 5,412 rows at every scale (2.9 MB).
+
+    Source: Worldline and the ULB Machine Learning Group, A. Dal Pozzolo et al., "Calibrating
+    probability with undersampling for unbalanced classification", CIDM 2015 (Kaggle
+    ``mlg-ulb/creditcardfraud``); the sample drawn with a published seed by
+    Bhavyasoni01/cc-fraud-detection (commit 58bd028), checked against other copies.
+    License: Database Contents License (DbCL) v1.0 (as Kaggle lists it); cite the paper.
+    """
+    import pandas as pd
+
+    path = _get_file("creditcard_ulb_sample.csv", "creditcard_fraud", "2.9 MB")
+    df = pd.read_csv(path)
+    df["Class"] = df["Class"].astype(np.int64)
+    return df.sort_values("Time", kind="stable").reset_index(drop=True)
+
+
+def load_esol():
+    """ESOL (Delaney): measured water solubility of 1,128 small molecules, from their SMILES.
+
+    Returns
+    -------
+    pandas.DataFrame
+        1,128 rows in file order, columns ``name`` (compound name), ``smiles`` (str, stripped),
+        ``logS`` (measured log10 solubility in mol/L, the regression target) and
+        ``esol_predicted`` (Delaney's 2004 ESOL equation, a four-descriptor linear model: the
+        published baseline to beat).
+
+    Sizes
+        All 1,128 molecules at every scale (97 kB).
+
+    Source: J. S. Delaney, "ESOL: estimating aqueous solubility directly from molecular structure",
+    J. Chem. Inf. Comput. Sci. 44 (2004); MoleculeNet (Wu et al. 2018), file
+    ``delaney-processed.csv`` as deepchem publishes it.
+    License: deepchem's repository is MIT; cite Delaney 2004 and Wu et al. 2018.
+    """
+    import pandas as pd
+
+    path = _get_file("delaney-processed.csv", "esol", "97 kB")
+    raw = pd.read_csv(path)
+    return pd.DataFrame({
+        "name": raw["Compound ID"].astype(str),
+        "smiles": raw["smiles"].astype(str).str.strip(),
+        "logS": raw["measured log solubility in mols per litre"].astype(np.float64),
+        "esol_predicted": raw["ESOL predicted log solubility in mols per litre"].astype(np.float64),
+    })
+
+
+#: The 12 Tox21 assays: nuclear-receptor (NR) and stress-response (SR) pathways.
+TOX21_ASSAYS = ["NR-AR", "NR-AR-LBD", "NR-AhR", "NR-Aromatase", "NR-ER", "NR-ER-LBD", "NR-PPAR-gamma",
+                "SR-ARE", "SR-ATAD5", "SR-HSE", "SR-MMP", "SR-p53"]
+
+
+def load_tox21(n=None):
+    """Tox21: 7,831 chemicals tested (or not) in 12 toxicity assays.
+
+    Returns
+    -------
+    pandas.DataFrame
+        columns ``mol_id``, ``smiles`` and the 12 assays of :data:`TOX21_ASSAYS` as float64: 1 active,
+        0 inactive, NaN not tested (each assay labels 5,810 to 7,265 of the 7,831 molecules, with
+        3-16 % actives). Rows in file order.
+
+    Sizes
+        ``n`` molecules (the first ``n`` in file order): smoke 2,000, default and full 7,831 (all).
+
+    Source: the Tox21 Data Challenge 2014 (NIH, EPA, FDA) as packed by MoleculeNet (Wu et al.,
+    "MoleculeNet: a benchmark for molecular machine learning", Chem. Sci. 2018); file ``tox21.csv``.
+    License: U.S. government data; cite Wu et al. 2018 and the Tox21 challenge.
+    """
+    import pandas as pd
+
+    n = _check_n("n", n)
+    path = _get_file("tox21.csv", "tox21", "0.5 MB")
+    df = pd.read_csv(path)
+    df[TOX21_ASSAYS] = df[TOX21_ASSAYS].astype(np.float64)
+    df = df[["mol_id", "smiles", *TOX21_ASSAYS]]
+    n = n if n is not None else _sizes(_SIZES["tox21"])[0]
+    return df.iloc[:n].reset_index(drop=True) if n is not None else df
+
+
 # --------------------------------------------------------------------------------------------
 # scikit-learn's bundled datasets (no download)
 # --------------------------------------------------------------------------------------------
@@ -888,6 +1035,7 @@ _SIZES = {
     "spa_eng": {"smoke": (5_000,), "default": (30_000,), "full": (None,)},
     "adult": {"smoke": (5_000, 2_000), "default": (None, None), "full": (None, None)},
     "retinamnist": {"smoke": (600, 120, 400), "default": (None, None, None), "full": (None, None, None)},
+    "tox21": {"smoke": (2_000,), "default": (None,), "full": (None,)},
 }
 
 MNIST_CLASSES = [str(i) for i in range(10)]
@@ -908,6 +1056,10 @@ _CATALOG = [
     ("spa_eng", "load_spa_eng", "file", "spa-eng.zip", "Tatoeba via manythings.org (TensorFlow's spa-eng.zip)", "CC BY 2.0", "118,964 pairs, 2.6 MB"),
     ("adult", "load_adult", "file", "adult.data adult.test", "Kohavi & Becker 1996, UCI Adult", "CC BY 4.0", "48,842 rows, 5.7 MB"),
     ("retinamnist", "load_retinamnist", "file", "retinamnist.npz", "MedMNIST v2, Yang et al. 2023, from DeepDRiD", "CC BY 4.0", "1,600 images, 3.3 MB"),
+    ("sp500", "load_sp500", "file", "sp500_gspc_daily.csv", "Yahoo Finance ^GSPC (fja05680/stock_market_calendar)", "no explicit data license (Yahoo terms)", "24,114 days, 2.5 MB"),
+    ("creditcard_fraud", "load_creditcard_fraud", "file", "creditcard_ulb_sample.csv", "Worldline & ULB MLG, Dal Pozzolo et al. 2015 (sample: all frauds + 1 in 57.8 others)", "DbCL v1.0", "5,412 transactions, 2.9 MB"),
+    ("esol", "load_esol", "file", "delaney-processed.csv", "Delaney 2004 via MoleculeNet (deepchem)", "MIT (deepchem); cite the papers", "1,128 molecules, 97 kB"),
+    ("tox21", "load_tox21", "file", "tox21.csv", "Tox21 Data Challenge 2014 via MoleculeNet", "U.S. government data; cite Wu et al. 2018", "7,831 molecules, 0.5 MB"),
     ("digits", "load_digits", "sklearn", None, "UCI optical digits (scikit-learn)", "CC BY 4.0", "1,797 images"),
     ("diabetes", "load_diabetes", "sklearn", None, "Efron et al. 2004 (scikit-learn)", "BSD", "442 patients"),
     ("breast_cancer", "load_breast_cancer", "sklearn", None, "Wolberg et al., UCI WDBC (scikit-learn)", "CC BY 4.0", "569 tumours"),

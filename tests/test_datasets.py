@@ -163,7 +163,9 @@ def test_feature_names():
                                           ("load_tiny_shakespeare", "tiny_shakespeare"), ("load_movielens", "movielens"),
                                           ("load_spoken_digit", "spoken_digit"), ("load_fashion_mnist", "fashion_mnist"),
                                           ("load_adult", "adult"), ("load_spa_eng", "spa_eng"),
-                                          ("load_retinamnist", "retinamnist"), ("load_clinc_oos", "clinc_oos")])
+                                          ("load_retinamnist", "retinamnist"), ("load_clinc_oos", "clinc_oos"),
+                                          ("load_sp500", "sp500"), ("load_creditcard_fraud", "creditcard_fraud"),
+                                          ("load_esol", "esol"), ("load_tox21", "tox21")])
 def test_offline_without_cache_fails_at_once_with_a_clear_error(empty_cache, monkeypatch, loader, name):
     monkeypatch.setenv("DLCOURSE_OFFLINE", "1")
     t0 = time.perf_counter()
@@ -328,3 +330,69 @@ def test_clinc_oos_refuses_bad_sizes_before_touching_the_cache(empty_cache, monk
     monkeypatch.setenv("DLCOURSE_OFFLINE", "1")
     with pytest.raises(err, match="n_t"):
         datasets.load_clinc_oos(**kwargs)
+
+
+# ---- notebooks 17 and 19: prices, card fraud, molecules ------------------------------------------
+
+def _cached(fname):
+    return (pathlib.Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "datasets" / fname).is_file()
+
+
+def test_sp500_is_the_daily_index_in_date_order():
+    if not _cached("sp500_gspc_daily.csv"):
+        pytest.skip("needs the seeded Keras cache (sp500_gspc_daily.csv)")
+    df = datasets.load_sp500()
+    assert df.shape == (24_114, 6) and list(df.columns) == ["Open", "High", "Low", "Close", "Adj Close", "Volume"]
+    assert df.index.name == "Date" and df.index.is_monotonic_increasing and df.index.is_unique
+    assert str(df.index[0].date()) == "1927-12-30" and str(df.index[-1].date()) == "2023-12-28"
+    assert (df["High"] >= df["Low"]).all() and (df["Close"] > 0).all()
+    assert abs(df.loc["2023-12-28", "Close"] - 4783.35) < 0.01
+
+
+def test_creditcard_sample_is_time_ordered_with_all_frauds():
+    if not _cached("creditcard_ulb_sample.csv"):
+        pytest.skip("needs the seeded Keras cache (creditcard_ulb_sample.csv)")
+    df = datasets.load_creditcard_fraud()
+    assert df.shape == (5_412, 31) and df["Class"].dtype == np.int64
+    assert int(df["Class"].sum()) == 492 and df["Time"].is_monotonic_increasing
+    assert list(df.columns[:2]) == ["Time", "V1"] and list(df.columns[-2:]) == ["Amount", "Class"]
+    # weighting the non-frauds restores the full set's 492 / 284,807 fraud rate
+    weights = np.where(df["Class"] == 1, 1.0, datasets.CREDITCARD_NONFRAUD_WEIGHT)
+    assert abs(np.average(df["Class"], weights=weights) - 492 / 284_807) < 1e-9
+
+
+def test_esol_targets_and_smiles():
+    if not _cached("delaney-processed.csv"):
+        pytest.skip("needs the seeded Keras cache (delaney-processed.csv)")
+    df = datasets.load_esol()
+    assert df.shape == (1_128, 4) and list(df.columns) == ["name", "smiles", "logS", "esol_predicted"]
+    assert df["smiles"].str.strip().eq(df["smiles"]).all() and df["smiles"].str.len().min() > 0
+    assert df["logS"].between(-12, 3).all() and df.loc[0, "name"] == "Amigdalin"
+    # Delaney's equation is a fair but imperfect baseline
+    assert 0.5 < np.sqrt(np.mean((df["logS"] - df["esol_predicted"]) ** 2)) < 1.5
+
+
+def test_tox21_assays_sizes_and_missing_labels(scale):
+    if not _cached("tox21.csv"):
+        pytest.skip("needs the seeded Keras cache (tox21.csv)")
+    scale("smoke")
+    assert len(datasets.load_tox21()) == 2_000
+    scale("default")
+    df = datasets.load_tox21()
+    assert df.shape == (7_831, 14) and list(df.columns[2:]) == datasets.TOX21_ASSAYS
+    labels = df[datasets.TOX21_ASSAYS]
+    assert set(np.unique(labels.to_numpy()[~np.isnan(labels.to_numpy())])) == {0.0, 1.0}
+    assert labels.notna().sum().between(5_810, 7_265).all() and labels.isna().any().all()
+    assert len(datasets.load_tox21(n=25)) == 25
+    with pytest.raises(ValueError, match="n"):
+        datasets.load_tox21(n=0)
+
+
+def test_a_corrupt_molecule_file_is_reported_not_deleted(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    (tmp_path / "datasets").mkdir()
+    bad = tmp_path / "datasets" / "delaney-processed.csv"
+    bad.write_text("smiles,logS\nCCO,0.0\n")
+    with pytest.raises(DatasetUnavailableError, match="is not the expected one"):
+        datasets.load_esol()
+    assert bad.exists()

@@ -650,12 +650,12 @@ def test_feature_names_are_strings_or_refused(name):
 @config(20)
 @given(st.sampled_from(["load_mnist", "load_fashion_mnist", "load_cifar10", "load_imdb_reviews", "load_tiny_shakespeare",
                         "load_malaria", "load_spoken_digit", "load_movielens", "load_spa_eng", "load_adult",
-                        "load_clinc_oos", "load_retinamnist"]),
+                        "load_clinc_oos", "load_retinamnist", "load_tox21"]),
        st.sampled_from([0, -1, 2.5, "10", True]))
 def test_loaders_refuse_bad_sizes_before_touching_the_cache(loader, bad):
     """Every cached loader refuses a bad size with TypeError/ValueError, before reading anything."""
     kwargs = {"load_tiny_shakespeare": {"n_chars": bad}, "load_malaria": {"n": bad}, "load_spoken_digit": {"n": bad},
-              "load_movielens": {"n": bad}, "load_spa_eng": {"n": bad}}.get(loader, {"n_train": bad})
+              "load_movielens": {"n": bad}, "load_spa_eng": {"n": bad}, "load_tox21": {"n": bad}}.get(loader, {"n_train": bad})
     with env(TFDS_DATA_DIR="/nonexistent/dl_tfds", KERAS_HOME="/nonexistent/dl_keras", DLCOURSE_OFFLINE="1"):
         with pytest.raises((TypeError, ValueError)):
             getattr(datasets, loader)(**kwargs)
