@@ -17,7 +17,7 @@ export KERAS_HOME ?= $(abspath .cache/keras)
 export DLCOURSE_OFFLINE ?= 1
 endif
 
-.PHONY: env keras-cache lab lint test test-notebook results seeds table homework course strip clean
+.PHONY: env keras-cache lab lint test test-notebook results seeds table homework course strip clean doctor
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ lab: env keras-cache
 test: env keras-cache lint
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 \
 	$(PY) -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(PYTEST_ARGS)
+
+# What this machine has for the course, each problem with a one-line fix (README, "Two commands").
+doctor: env keras-cache
+	$(PY) -m dlcourse doctor
 
 # ruff over the package, the tests and the notebooks (configured in pyproject.toml).
 lint: env

@@ -1075,7 +1075,14 @@ def _expected_version(key: str) -> str | None:
 
         with warnings.catch_warnings(), _quiet_absl():
             warnings.simplefilter("ignore")
-            return str(tfds.builder_cls(key.split("/")[0]).VERSION)
+            name, _, config = key.partition("/")
+            cls = tfds.builder_cls(name)
+            version = cls.VERSION
+            # datasets with configs (imdb_reviews/plain_text) may version each config instead
+            for cfg in getattr(cls, "BUILDER_CONFIGS", None) or []:
+                if cfg.name == config and getattr(cfg, "version", None) is not None:
+                    version = cfg.version
+            return str(version) if version is not None else None
     except Exception:  # pragma: no cover - tfds missing or the builder unknown
         return None
 

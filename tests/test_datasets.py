@@ -235,6 +235,8 @@ def test_catalog_lists_every_loader_and_its_cache_state(empty_cache):
 def test_catalog_sees_the_seeded_cache():
     rows = {r["name"]: r for r in datasets.catalog()}
     assert rows["mnist"]["cached"] and rows["mnist"]["location"].endswith("3.0.1")
+    # a dataset whose configs carry the version (imdb_reviews/plain_text 1.0.0) is seen too
+    assert rows["imdb_reviews"]["cached"] and rows["imdb_reviews"]["location"].endswith("1.0.0")
 
 
 def test_docstrings_name_shapes_source_and_license():
