@@ -10,14 +10,16 @@ PYTEST_ARGS ?=
 
 export KERAS_BACKEND := tensorflow
 
-# Seeded data beside the repository (CI and machines without internet): use it, never download.
-ifneq ($(wildcard ../shared/data/tfds),)
-export TFDS_DATA_DIR ?= $(abspath ../shared/data/tfds)
+# A prepared data cache (README, "Data"): DLCOURSE_DATA_DIR=/path holding tfds/ and keras/{datasets,models}/
+# (CI points it at the seeded folder beside the repository). With one, nothing is downloaded unless
+# DLCOURSE_OFFLINE=0; Keras gets a writable copy of its files in .cache/keras.
+ifneq ($(strip $(DLCOURSE_DATA_DIR)),)
+export DLCOURSE_DATA_DIR := $(abspath $(DLCOURSE_DATA_DIR))
 export KERAS_HOME ?= $(abspath .cache/keras)
 export DLCOURSE_OFFLINE ?= 1
 endif
 
-.PHONY: env keras-cache lab lint test test-notebook results seeds table homework course strip clean doctor
+.PHONY: env keras-cache lab lint test test-notebook results seeds table homework course strip clean doctor prefetch
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,11 +30,15 @@ $(STAMP): pyproject.toml
 
 env: $(STAMP)
 
-keras-cache:
-ifneq ($(wildcard ../shared/data/keras/datasets),)
-	@mkdir -p .cache/keras/datasets && for f in ../shared/data/keras/datasets/*; do \
-	  test -e .cache/keras/datasets/$$(basename $$f) || cp $$f .cache/keras/datasets/; done; chmod -R u+w .cache/keras
-endif
+# The prepared cache's Keras files (datasets, pretrained weights) copied into the writable KERAS_HOME
+# (dlcourse.datasets.use_prepared_cache; dl.setup() and the tests' conftest call it too).
+keras-cache: env
+	@$(PY) -c "import dlcourse.datasets as d; d.use_prepared_cache()"
+
+# Prepare (or check) a data cache for a classroom without network: make prefetch DIR=/path
+# (then DLCOURSE_DATA_DIR=/path make lab). VERIFY=1 downloads nothing.
+prefetch: env
+	$(PY) -m dlcourse prefetch $(if $(DIR),$(DIR),$(error give DIR=/path/to/cache)) $(if $(VERIFY),--verify-only)
 
 # The course's JupyterLab settings (root in containers, no news question, nbgrader's instructor tools
 # left out) are in lab/jupyter_server_config.py; tests/test_browser.py starts the lab the same way.
@@ -93,10 +99,10 @@ course: env
 # not have: they stay in `make test`.)
 .PHONY: test-colab test-colab-ci release-notebooks
 COLAB_PYTEST := -k "not TestStudentVersion" --ignore=tests/test_nbgrader.py --ignore=tests/test_browser.py tests
-test-colab: keras-cache
+test-colab:
 	bash .ci/colab $(COLAB_PYTEST) $(or $(NB),notebooks)
 
-test-colab-ci: keras-cache
+test-colab-ci:
 	bash .ci/colab $(COLAB_PYTEST) notebooks/00_welcome_and_setup.ipynb
 
 # Point every notebook's Colab badge and install line (and CONTRIBUTING's template) at the release tag

@@ -1,31 +1,25 @@
 """Test-run environment, set before any kernel starts (nbval kernels inherit it).
 
 * ``DLCOURSE_SCALE=smoke`` unless the caller chose a scale.
-* If the seeded caches of ``../shared/data`` exist (CI, machines without internet), read datasets
-  from them and never download (``DLCOURSE_OFFLINE=1``). Keras needs a *writable* cache, so its
-  files are copied to ``.cache/keras`` once.
+* With a prepared data cache (``DLCOURSE_DATA_DIR``: CI points it at the seeded folder beside the
+  repository; classrooms at theirs), read datasets from it and never download (``DLCOURSE_OFFLINE=1``
+  unless the caller chose). Keras needs a *writable* cache: its files are copied to ``.cache/keras``
+  once (``dlcourse.datasets.use_prepared_cache``).
 """
 
 import os
 import pathlib
-import shutil
 
 ROOT = pathlib.Path(__file__).resolve().parent
-SHARED_DATA = ROOT.parent / "shared" / "data"
 
 os.environ.setdefault("DLCOURSE_SCALE", "smoke")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-if SHARED_DATA.is_dir():
-    os.environ.setdefault("TFDS_DATA_DIR", str(SHARED_DATA / "tfds"))
+if os.environ.get("DLCOURSE_DATA_DIR", "").strip():
+    from dlcourse import datasets
+
     os.environ.setdefault("DLCOURSE_OFFLINE", "1")
-    if "KERAS_HOME" not in os.environ:
-        keras_home = ROOT / ".cache" / "keras"
-        (keras_home / "datasets").mkdir(parents=True, exist_ok=True)
-        for src in (SHARED_DATA / "keras" / "datasets").iterdir():
-            dst = keras_home / "datasets" / src.name
-            if not dst.exists():
-                shutil.copyfile(src, dst)  # copyfile: the copy is writable even if the source is not
-        os.environ["KERAS_HOME"] = str(keras_home)
+    os.environ.setdefault("KERAS_HOME", str(ROOT / ".cache" / "keras"))
+    datasets.use_prepared_cache()  # a bad DLCOURSE_DATA_DIR stops the run here, with its message

@@ -196,6 +196,8 @@ def setup(seed: int | None = None, *, notebook: str | None = None, verbose: bool
       with few cores, where a shared CPU makes them oversubscribe (TensorFlow keeps its own threads);
     * selects the TensorFlow backend for Keras (``KERAS_BACKEND=tensorflow``) and quiets
       TensorFlow's Python logging;
+    * reads a prepared data cache when ``DLCOURSE_DATA_DIR`` names one
+      (:func:`dlcourse.datasets.use_prepared_cache`);
     * detects Colab, nbgrader grading (which forces the ``smoke`` scale) and Jupyter;
     * prints one line: Python, TensorFlow and Keras versions, device, scale;
     * warns (does not fail) when the ``full`` scale runs without a GPU.
@@ -246,6 +248,9 @@ def setup(seed: int | None = None, *, notebook: str | None = None, verbose: bool
         pass
     warnings.filterwarnings("ignore", message=r".*`build\(\)` was called on layer.*")
 
+    from . import datasets
+
+    datasets.use_prepared_cache()  # DLCOURSE_DATA_DIR: a classroom's (or CI's) prepared data cache
     _cap_blas_threads()
     random.seed(seed)
     np.random.seed(seed)

@@ -7,6 +7,12 @@ Every loader looks in the local cache first and downloads only when that is allo
   (default ``~/.keras/datasets``) and are checked against a SHA-256;
 * scikit-learn's bundled datasets need no download at all.
 
+A prepared cache (a classroom's, or CI's) is one folder holding ``tfds/`` and
+``keras/{datasets,models}/``: point ``DLCOURSE_DATA_DIR`` at it and :func:`use_prepared_cache` (run by
+``dl.setup()`` and the test suite) reads TFDS data there and copies the Keras files the Keras cache
+lacks (Keras needs a writable cache). ``python -m dlcourse prefetch DIR`` prepares such a
+folder, or verifies one.
+
 With ``DLCOURSE_OFFLINE=1`` nothing touches the network: a dataset that is not cached raises
 :class:`DatasetUnavailableError` at once, naming the dataset, where it looked and how to fix it.
 Without that variable a missing dataset is downloaded once (a quick reachability check comes
@@ -23,7 +29,9 @@ import contextlib
 import hashlib
 import os
 import pathlib
+import shutil
 import socket
+import sys
 import urllib.parse
 import warnings
 
@@ -34,6 +42,9 @@ from ._config import get_scale
 __all__ = [
     "DatasetUnavailableError",
     "catalog",
+    "prepared_data_dir",
+    "use_prepared_cache",
+    "prefetch",
     "is_offline",
     "load_mnist",
     "load_fashion_mnist",
@@ -81,9 +92,40 @@ def is_offline() -> bool:
     raise ValueError(f"DLCOURSE_OFFLINE={raw!r}: use 1 (never download) or 0 (download when missing).")
 
 
+#: The environment variable naming a prepared cache: a folder with ``tfds/`` and ``keras/{datasets,models}/``.
+DATA_DIR_ENV = "DLCOURSE_DATA_DIR"
+
+
+def prepared_data_dir() -> pathlib.Path | None:
+    """The prepared cache named by ``DLCOURSE_DATA_DIR`` (absolute), or None when it is unset or empty.
+
+    Raises
+    ------
+    ValueError
+        If the variable names something that is not a folder holding ``tfds/`` or ``keras/``.
+    """
+    raw = os.environ.get(DATA_DIR_ENV, "").strip()
+    if not raw:
+        return None
+    path = pathlib.Path(raw).expanduser().absolute()
+    if not path.is_dir() or not ((path / "tfds").is_dir() or (path / "keras").is_dir()):
+        what = "does not exist" if not path.exists() else ("is not a folder" if not path.is_dir() else "holds neither tfds/ nor keras/")
+        raise ValueError(
+            f"{DATA_DIR_ENV}={raw!r} is not a prepared data cache: {path} {what}. Point it at a folder "
+            f"with tfds/ and keras/datasets/ (prepare one with `python -m dlcourse prefetch DIR`), "
+            f"or `unset {DATA_DIR_ENV}` to use the usual caches.")
+    return path
+
+
 def tfds_data_dir() -> pathlib.Path:
-    """The TFDS data directory the loaders read: ``$TFDS_DATA_DIR`` or ``~/tensorflow_datasets``."""
-    return pathlib.Path(os.environ.get("TFDS_DATA_DIR") or "~/tensorflow_datasets").expanduser()
+    """The TFDS data directory the loaders read: ``$TFDS_DATA_DIR``, else the prepared cache's
+    ``tfds/`` (``$DLCOURSE_DATA_DIR/tfds``), else ``~/tensorflow_datasets``."""
+    if os.environ.get("TFDS_DATA_DIR"):
+        return pathlib.Path(os.environ["TFDS_DATA_DIR"]).expanduser()
+    prepared = prepared_data_dir()
+    if prepared is not None and (prepared / "tfds").is_dir():
+        return prepared / "tfds"
+    return pathlib.Path("~/tensorflow_datasets").expanduser()
 
 
 def keras_cache_dir() -> pathlib.Path:
@@ -100,24 +142,27 @@ def _network_available(url: str, timeout: float = 3.0) -> bool:
         return False
 
 
-def _seeded_data() -> pathlib.Path | None:
-    """The course's seeded data beside the repository (``../shared/data``), if this checkout has it."""
-    path = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data"
-    return path if path.is_dir() else None
+def _prepared_or_none() -> pathlib.Path | None:
+    try:
+        return prepared_data_dir()
+    except ValueError:
+        return None
 
 
 def _copy_hint(extra: str) -> str:
     """A command that works when pasted: absolute paths, and a writable copy for Keras."""
-    seeded = _seeded_data()
+    prepared = _prepared_or_none()
     if extra == "TFDS_DATA_DIR":
-        if seeded is not None and (seeded / "tfds").is_dir():
-            return f"or use the course's seeded copy: `export TFDS_DATA_DIR={seeded / 'tfds'}`"
-        return "or `export TFDS_DATA_DIR=/absolute/path/to/tensorflow_datasets` (a folder that already holds it)"
-    if seeded is not None and (seeded / "keras" / "datasets").is_dir():
+        if prepared is not None and (prepared / "tfds").is_dir():
+            return f"or read the prepared cache: `export TFDS_DATA_DIR={prepared / 'tfds'}`"
+        return ("or point the course at a prepared cache: `export DLCOURSE_DATA_DIR=/absolute/path` (a folder with "
+                "tfds/ and keras/, made by `python -m dlcourse prefetch DIR`)")
+    if prepared is not None and (prepared / "keras" / "datasets").is_dir():
         home = pathlib.Path.home() / ".keras"
-        return (f"or copy the course's seeded files into a writable cache: `mkdir -p {home}/datasets && "
-                f"cp {seeded / 'keras' / 'datasets'}/* {home}/datasets/ && chmod -R u+w {home} && export KERAS_HOME={home}`")
-    return "or `export KERAS_HOME=/absolute/path` to a writable folder whose datasets/ subfolder holds the file"
+        return (f"or copy the prepared cache's files into a writable cache: `mkdir -p {home}/datasets && "
+                f"cp {prepared / 'keras' / 'datasets'}/* {home}/datasets/ && chmod -R u+w {home} && export KERAS_HOME={home}`")
+    return ("or `export DLCOURSE_DATA_DIR=/absolute/path` to a prepared cache (`python -m dlcourse prefetch DIR` "
+            "makes one), or `export KERAS_HOME=/absolute/path` to a writable folder whose datasets/ subfolder holds the file")
 
 
 def _unavailable(name: str, looked: pathlib.Path, why: str, size: str, extra: str = "") -> DatasetUnavailableError:
@@ -300,7 +345,7 @@ def load_fashion_mnist(n_train=None, n_test=None):
 
     Sizes
         smoke 800/200, default 10,000/2,000, full 60,000/10,000; capped at what the cache holds
-        (the course's CI cache holds only 845/200: see ``../shared/data/README.md``).
+        (the course's CI cache holds only 845/200).
 
     Source: H. Xiao, K. Rasul, R. Vollgraf (2017), https://github.com/zalandoresearch/fashion-mnist,
     via TFDS ``fashion_mnist``. License: MIT.
@@ -1087,12 +1132,13 @@ def _expected_version(key: str) -> str | None:
         return None
 
 
-def _tfds_status(key: str) -> tuple[bool, pathlib.Path, str]:
+def _tfds_status(key: str, root: pathlib.Path | None = None) -> tuple[bool, pathlib.Path, str]:
     """(loadable, folder, why not): the version tfds expects is there, its info file parses, and
-    every shard it lists exists with the size the info file implies (TFRecord: 16 bytes per record)."""
+    every shard it lists exists with the size the info file implies (TFRecord: 16 bytes per record).
+    ``root``: the TFDS data directory to look in (default :func:`tfds_data_dir`)."""
     import json
 
-    base = tfds_data_dir().joinpath(*key.split("/"))
+    base = (root if root is not None else tfds_data_dir()).joinpath(*key.split("/"))
     version = _expected_version(key)
     if version is None:
         infos = sorted(base.glob("*/dataset_info.json")) if base.is_dir() else []
@@ -1154,3 +1200,170 @@ def catalog() -> list[dict]:
         rows.append({"name": name, "loader": f"dl.datasets.{loader}", "source": source, "license": license_,
                      "size": size, "cached": cached, "location": str(location)})
     return rows
+
+
+# --------------------------------------------------------------------------------------------
+# A prepared cache: DLCOURSE_DATA_DIR (classrooms without network, CI) and prefetch
+# --------------------------------------------------------------------------------------------
+
+
+def use_prepared_cache() -> list[str]:
+    """Use the prepared cache named by ``DLCOURSE_DATA_DIR`` (nothing happens when it is unset).
+
+    TFDS data are read in place (``TFDS_DATA_DIR`` is set to its ``tfds/`` unless already set), so the
+    folder may be read-only. Keras writes beside its files (it unpacks archives there), so the files of
+    its ``keras/datasets/`` and ``keras/models/`` (pretrained weights) that the Keras cache
+    (``KERAS_HOME`` or ``~/.keras``) lacks are copied there once; files already there are left alone.
+    ``dl.setup()`` and the course's tests call this.
+
+    Returns
+    -------
+    list of str
+        The files copied (``"datasets/<name>"``, ``"models/<name>"``); empty when there was nothing to do.
+
+    Raises
+    ------
+    ValueError
+        ``DLCOURSE_DATA_DIR`` names no prepared cache (see :func:`prepared_data_dir`).
+    OSError
+        The Keras cache cannot be written; the message names it and how to choose another.
+    """
+    prepared = prepared_data_dir()
+    if prepared is None:
+        return []
+    if (prepared / "tfds").is_dir():
+        os.environ.setdefault("TFDS_DATA_DIR", str(prepared / "tfds"))
+    home = keras_cache_dir()
+    copied = []
+    for sub in ("datasets", "models"):
+        source = prepared / "keras" / sub
+        if not source.is_dir():
+            continue
+        for src in sorted(p for p in source.iterdir() if p.is_file()):
+            dst = home / sub / src.name
+            if dst.exists():
+                continue
+            try:
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, dst)  # copyfile: the copy is writable even if the source is not
+            except OSError as err:
+                raise OSError(f"{DATA_DIR_ENV}: cannot copy {src.name} into the Keras cache {home / sub} "
+                              f"({err.strerror or err}). Point KERAS_HOME at a writable folder "
+                              f"(`export KERAS_HOME=/absolute/path`).") from None
+            copied.append(f"{sub}/{src.name}")
+    return copied
+
+
+def prefetch(folder, download: bool | None = None) -> list[dict]:
+    """Prepare (or verify) a cache folder for classrooms without network: every dataset the course uses.
+
+    Each TFDS dataset is checked in ``folder/tfds`` (right version, complete shards) and each file in
+    ``folder/keras/datasets`` against its SHA-256. What is missing is downloaded when ``download`` is
+    true (default: unless ``DLCOURSE_OFFLINE=1``); a file with the wrong checksum is reported and left
+    in place (delete it and prefetch again). scikit-learn's datasets ship with scikit-learn. Point
+    ``DLCOURSE_DATA_DIR`` at the folder afterwards.
+
+    Returns
+    -------
+    list of dict with keys ``name``, ``state`` ("ok", "downloaded", "bundled", "missing", "corrupt",
+    "failed") and ``detail``.
+    """
+    folder = pathlib.Path(folder).expanduser().absolute()
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"prefetch: {folder} is not a folder.")
+    if download is None:
+        download = not is_offline()
+    rows = []
+    for name, _loader, kind, key, _source, _license, size in _CATALOG:
+        if kind == "sklearn":
+            rows.append({"name": name, "state": "bundled", "detail": "ships with scikit-learn"})
+            continue
+        if kind == "tfds":
+            root = folder / "tfds"
+            ok, location, why = _tfds_status(key, root=root)
+            if ok:
+                rows.append({"name": name, "state": "ok", "detail": str(location)})
+            elif not download:
+                rows.append({"name": name, "state": "missing", "detail": f"{why} in {root}"})
+            else:
+                rows.append(_prefetch_tfds(name, key, root, size))
+            continue
+        for fname in key.split():
+            path = folder / "keras" / "datasets" / fname
+            label = name if len(key.split()) == 1 else f"{name} ({fname})"
+            if path.is_file():
+                digest = _sha256(path)
+                if digest == _FILES[fname][1]:
+                    rows.append({"name": label, "state": "ok", "detail": str(path)})
+                else:
+                    rows.append({"name": label, "state": "corrupt",
+                                 "detail": f"{path}: sha256 {digest[:12]}..., expected {_FILES[fname][1][:12]}...; "
+                                           f"left in place: delete it and prefetch again"})
+            elif not download:
+                rows.append({"name": label, "state": "missing", "detail": f"no {path}"})
+            else:
+                rows.append(_prefetch_file(label, fname, folder / "keras", size))
+    return rows
+
+
+def _prefetch_tfds(name: str, key: str, root: pathlib.Path, size: str) -> dict:
+    import tensorflow_datasets as tfds
+
+    if not _network_available(_TFDS_PROBE_URL):
+        return {"name": name, "state": "failed", "detail": "storage.googleapis.com cannot be reached (no internet?)"}
+    try:
+        with warnings.catch_warnings(), _quiet_absl():
+            warnings.simplefilter("ignore")
+            tfds.builder(key, data_dir=str(root)).download_and_prepare()
+    except Exception as err:  # report, go on with the next dataset
+        return {"name": name, "state": "failed", "detail": f"download failed ({type(err).__name__}: {err})"}
+    ok, location, why = _tfds_status(key, root=root)
+    return {"name": name, "state": "downloaded" if ok else "failed", "detail": f"{location} ({size})" if ok else why}
+
+
+def _prefetch_file(label: str, fname: str, keras_dir: pathlib.Path, size: str) -> dict:
+    import keras
+
+    origin, sha = _FILES[fname]
+    if not _network_available(origin):
+        return {"name": label, "state": "failed", "detail": f"{urllib.parse.urlparse(origin).hostname} cannot be reached"}
+    try:
+        path = keras.utils.get_file(fname, origin=origin, file_hash=sha, hash_algorithm="sha256",
+                                    cache_dir=str(keras_dir), cache_subdir="datasets")
+    except Exception as err:
+        return {"name": label, "state": "failed", "detail": f"download failed ({type(err).__name__}: {err})"}
+    return {"name": label, "state": "downloaded", "detail": f"{path} ({size})"}
+
+
+def main(argv: list[str]) -> int:
+    """``python -m dlcourse prefetch DIR [--verify-only]`` and ``python -m dlcourse catalog``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m dlcourse",
+                                     description="Prepare or verify a data cache for the course.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("prefetch", help="download what DIR lacks (unless DLCOURSE_OFFLINE=1) and verify everything")
+    p.add_argument("folder", metavar="DIR")
+    p.add_argument("--verify-only", action="store_true", help="download nothing; only check what is there")
+    sub.add_parser("catalog", help="every dataset, its license and whether this machine has it cached")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "catalog":
+            for row in catalog():
+                print(f"{'cached' if row['cached'] else 'absent':7} {row['name']:17} {row['size']:28} {row['license']}")
+            return 0
+        rows = prefetch(args.folder, download=False if args.verify_only else None)
+    except (ValueError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for row in rows:
+        print(f"{row['state']:10} {row['name']:28} {row['detail']}")
+    bad = [r for r in rows if r["state"] in ("missing", "corrupt", "failed")]
+    ready = len(rows) - len(bad)
+    folder = pathlib.Path(args.folder).expanduser().absolute()
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) if folder.is_dir() else 0
+    print(f"{ready} of {len(rows)} ready in {folder} ({size / 1e6:.1f} MB)"
+          + ("" if not bad else f"; {len(bad)} not: {', '.join(r['name'] for r in bad)}"))
+    if not bad:
+        print(f"use it with: export {DATA_DIR_ENV}={folder}")
+    return 1 if bad else 0

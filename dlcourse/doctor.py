@@ -142,6 +142,13 @@ def check_data() -> list[Finding]:
     from . import datasets
 
     out = []
+    try:
+        prepared = datasets.prepared_data_dir()
+    except ValueError as err:
+        what, _, fix = str(err).partition(". Point")
+        return [Finding("problem", "data", what + ".", "point" + fix if fix else str(err))]
+    out.append(Finding("ok", "data", f"prepared cache: {prepared} (DLCOURSE_DATA_DIR)" if prepared else
+                       "no prepared cache (DLCOURSE_DATA_DIR unset): the usual caches, downloads when allowed"))
     tfds_dir, keras_dir = datasets.tfds_data_dir(), datasets.keras_cache_dir()
     out.append(Finding("ok", "data", f"TFDS data: {tfds_dir} (TFDS_DATA_DIR={os.environ.get('TFDS_DATA_DIR') or 'unset'})"))
     out.append(Finding("ok", "data", f"Keras cache: {keras_dir} (KERAS_HOME={os.environ.get('KERAS_HOME') or 'unset'})"))

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import ROOT
 
 CONSTRAINTS = ROOT / ".ci" / "colab-constraints.txt"
-#: Read from a Colab runtime (issue 11, PITFALLS.md): the versions the Colab run must use.
+#: Read from a Colab runtime (issue 11; CONTRIBUTING.md, "Colab's runtime"): the versions the Colab run must use.
 READ_FROM_COLAB = {"tensorflow-cpu": "2.20.0", "keras": "3.13.2", "numpy": "2.5.5", "tensorflow-datasets": "4.9.10",
                    "shap": "0.52.0"}
 

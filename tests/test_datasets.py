@@ -11,7 +11,7 @@ from dlcourse import datasets
 from dlcourse.datasets import DatasetUnavailableError
 
 SEEDED = "TFDS_DATA_DIR" in os.environ and pathlib.Path(os.environ["TFDS_DATA_DIR"]).is_dir()
-needs_data = pytest.mark.skipif(not SEEDED, reason="needs the seeded TFDS cache (../shared/data) or a download")
+needs_data = pytest.mark.skipif(not SEEDED, reason="needs a prepared TFDS cache (DLCOURSE_DATA_DIR or TFDS_DATA_DIR)")
 
 
 @pytest.fixture
@@ -398,3 +398,114 @@ def test_a_corrupt_molecule_file_is_reported_not_deleted(tmp_path, monkeypatch):
     with pytest.raises(DatasetUnavailableError, match="is not the expected one"):
         datasets.load_esol()
     assert bad.exists()
+
+
+# ---- a prepared cache (DLCOURSE_DATA_DIR) and prefetch -------------------------------------------
+
+def _prepared(tmp_path, files=("adult.data", "adult.test"), models=("weights.h5",)):
+    """A small prepared cache: TFDS mnist linked from the seeded one (when present), some Keras files."""
+    root = tmp_path / "prepared"
+    (root / "tfds").mkdir(parents=True)
+    (root / "keras" / "datasets").mkdir(parents=True)
+    (root / "keras" / "models").mkdir(parents=True)
+    seeded_keras = pathlib.Path(os.environ.get("KERAS_HOME", "~/.keras")).expanduser() / "datasets"
+    for f in files:
+        if (seeded_keras / f).is_file():
+            (root / "keras" / "datasets" / f).write_bytes((seeded_keras / f).read_bytes())
+    for m in models:
+        (root / "keras" / "models" / m).write_bytes(b"weights")
+    if SEEDED:
+        (root / "tfds" / "mnist").symlink_to(pathlib.Path(os.environ["TFDS_DATA_DIR"]) / "mnist")
+    return root
+
+
+@pytest.mark.parametrize("value, match", [("/nonexistent/cache", "does not exist"), ("FILE", "is not a folder"),
+                                          ("EMPTY", "holds neither tfds/ nor keras/")])
+def test_a_bad_data_dir_is_refused_with_the_fix(tmp_path, monkeypatch, value, match):
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "empty").mkdir()
+    value = {"FILE": str(tmp_path / "file"), "EMPTY": str(tmp_path / "empty")}.get(value, value)
+    monkeypatch.setenv("DLCOURSE_DATA_DIR", value)
+    with pytest.raises(ValueError, match=match) as info:
+        datasets.prepared_data_dir()
+    assert "prefetch DIR" in str(info.value) and "unset DLCOURSE_DATA_DIR" in str(info.value)
+    with pytest.raises(ValueError, match="DLCOURSE_DATA_DIR"):
+        datasets.use_prepared_cache()
+
+
+def test_the_prepared_cache_is_read_in_place_and_copied_for_keras(tmp_path, monkeypatch):
+    root = _prepared(tmp_path)
+    monkeypatch.setenv("DLCOURSE_DATA_DIR", str(root))
+    monkeypatch.delenv("TFDS_DATA_DIR", raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
+    assert datasets.tfds_data_dir() == root / "tfds"
+    root.chmod(0o555)  # read-only: a classroom's shared folder
+    try:
+        copied = datasets.use_prepared_cache()
+    finally:
+        root.chmod(0o755)
+    assert "models/weights.h5" in copied and (tmp_path / "keras_home" / "models" / "weights.h5").read_bytes() == b"weights"
+    assert os.environ["TFDS_DATA_DIR"] == str(root / "tfds")
+    assert datasets.use_prepared_cache() == [], "files already in the Keras cache are left alone"
+    if (root / "keras" / "datasets" / "adult.data").is_file():
+        monkeypatch.setenv("DLCOURSE_OFFLINE", "1")
+        (x_train, _), _ = datasets.load_adult(n_train=5, n_test=5)
+        assert len(x_train) == 5
+
+
+def test_a_read_only_keras_cache_is_named(tmp_path, monkeypatch):
+    root = _prepared(tmp_path)
+    home = tmp_path / "ro_home"
+    home.mkdir()
+    home.chmod(0o555)
+    monkeypatch.setenv("DLCOURSE_DATA_DIR", str(root))
+    monkeypatch.setenv("KERAS_HOME", str(home))
+    try:
+        if os.access(home, os.W_OK):
+            pytest.skip("root ignores permissions")
+        with pytest.raises(OSError, match="Point KERAS_HOME at a writable folder"):
+            datasets.use_prepared_cache()
+    finally:
+        home.chmod(0o755)
+
+
+def test_prefetch_verifies_an_existing_cache_and_names_a_corrupt_file(tmp_path, monkeypatch):
+    root = _prepared(tmp_path, files=("adult.data", "adult.test", "tox21.csv"))
+    bad = root / "keras" / "datasets" / "delaney-processed.csv"
+    bad.write_text("smiles,logS\nCCO,0\n")
+    before = {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+    rows = {r["name"]: r for r in datasets.prefetch(root, download=False)}
+    assert rows["esol"]["state"] == "corrupt" and "delete it and prefetch again" in rows["esol"]["detail"]
+    assert bad.read_text().startswith("smiles"), "a corrupt file is named, never deleted"
+    assert rows["digits"]["state"] == "bundled" and rows["sp500"]["state"] == "missing"
+    if (root / "keras" / "datasets" / "tox21.csv").is_file():
+        assert rows["tox21"]["state"] == "ok" and rows["adult (adult.data)"]["state"] == "ok"
+    if SEEDED:
+        assert rows["mnist"]["state"] == "ok" and rows["cifar10"]["state"] == "missing"
+    assert before == {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}, "verifying changes nothing"
+
+
+def test_prefetch_command_summary_and_exit_code(tmp_path, capsys, monkeypatch):
+    from dlcourse.__main__ import main
+
+    monkeypatch.setenv("DLCOURSE_OFFLINE", "1")
+    root = _prepared(tmp_path)
+    assert main(["prefetch", str(root), "--verify-only"]) == 1
+    out = capsys.readouterr().out
+    assert f"ready in {root}" in out and "not: " in out and "missing" in out
+    assert main(["prefetch", str(tmp_path / "file_not_dir_parent" / "x"), "--verify-only"]) == 1
+    (tmp_path / "afile").write_text("x")
+    assert main(["prefetch", str(tmp_path / "afile")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+
+
+def test_the_seeded_cache_is_complete():
+    """CI's prepared cache (DLCOURSE_DATA_DIR) holds every dataset the course uses, verified."""
+    try:
+        root = datasets.prepared_data_dir()
+    except ValueError:
+        root = None
+    if root is None:
+        pytest.skip("no DLCOURSE_DATA_DIR")
+    bad = [r for r in datasets.prefetch(root, download=False) if r["state"] not in ("ok", "bundled")]
+    assert not bad, bad

@@ -346,12 +346,16 @@ def test_read_only_keras_home_is_not_an_internet_problem(tmp_path, monkeypatch):
         assert len(x_train) == 5
 
 
-def test_offline_hints_are_absolute_commands():
+def test_offline_hints_are_absolute_commands(tmp_path, monkeypatch):
+    monkeypatch.delenv("DLCOURSE_DATA_DIR", raising=False)
     hint = datasets._copy_hint("TFDS_DATA_DIR") + datasets._copy_hint("KERAS_HOME")
-    assert "../" not in hint
-    seeded = datasets._seeded_data()
-    if seeded is not None:
-        assert f"export TFDS_DATA_DIR={seeded / 'tfds'}" in hint and "chmod -R u+w" in hint
+    assert "../" not in hint and "export DLCOURSE_DATA_DIR=/absolute/path" in hint and "prefetch DIR" in hint
+    prepared = tmp_path / "prepared"
+    (prepared / "tfds").mkdir(parents=True)
+    (prepared / "keras" / "datasets").mkdir(parents=True)
+    monkeypatch.setenv("DLCOURSE_DATA_DIR", str(prepared))
+    hint = datasets._copy_hint("TFDS_DATA_DIR") + datasets._copy_hint("KERAS_HOME")
+    assert f"export TFDS_DATA_DIR={prepared / 'tfds'}" in hint and "chmod -R u+w" in hint and "../" not in hint
 
 
 @pytest.mark.parametrize("content, match", [

@@ -34,7 +34,7 @@ from dlcourse import homework
 from tests.conftest import ROOT, exercise_notebook, instructor_folder
 
 #: The course environment's own executables: nbgrader, and the alembic it runs as a subprocess to
-#: create its database (found on PATH only: see ../shared/PITFALLS.md, nbgrader's command line).
+#: create its database (found on PATH only: see CONTRIBUTING.md, "Pitfalls").
 VENV_BIN = pathlib.Path(sys.executable).parent
 NBGRADER = VENV_BIN / "nbgrader"
 COURSE_ID = homework.DEFAULT_COURSE_ID

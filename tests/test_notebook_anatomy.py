@@ -1,4 +1,4 @@
-"""Every notebook has the anatomy of DESIGN.md / CONTRIBUTING.md (a lint, no execution)."""
+"""Every notebook has the anatomy of CONTRIBUTING.md (a lint, no execution)."""
 
 import re
 

@@ -71,3 +71,13 @@ def test_notebooks_only_use_cataloged_loaders():
     for path in NOTEBOOKS:
         used = set(re.findall(r"dl\.datasets\.(load_\w+)", path.read_text()))
         assert used <= loaders, f"{path.name} uses unknown loaders {used - loaders}"
+
+
+def test_docs_and_package_stand_alone():
+    """No document, notebook or module sends a reader to files outside the repository (issue 12)."""
+    paths = [*ROOT.glob("*.md"), *(ROOT / "data").glob("*.md"), *(ROOT / ".github").rglob("*.md"),
+             *(ROOT / "dlcourse").glob("*.py"), *(ROOT / "notebooks").glob("*.ipynb"), ROOT / "Makefile"]
+    for path in paths:
+        text = path.read_text()
+        for outside in ("../shared", "DESIGN.md", "PITFALLS.md", "SYLLABUS_SOURCE"):
+            assert outside not in text, f"{path.relative_to(ROOT)} refers to {outside}, outside the repository"

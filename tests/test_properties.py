@@ -311,9 +311,10 @@ def test_run_notebook_refuses_bad_input_before_starting_a_kernel(notebook, scale
 @given(tfds=st.one_of(st.none(), names, st.sampled_from(["~", "~/data", "~/"])),
        keras_home=st.one_of(st.none(), names, st.just("~/.keras")))
 def test_cache_folders_are_expanded_paths(tfds, keras_home):
-    """tfds_data_dir() and keras_cache_dir() always give a Path with '~' expanded, the defaults when unset."""
+    """tfds_data_dir() and keras_cache_dir() always give a Path with '~' expanded, the defaults when unset
+    (and no prepared cache is named)."""
     assume(all("\x00" not in v for v in (tfds, keras_home) if v is not None))
-    with env(TFDS_DATA_DIR=tfds, KERAS_HOME=keras_home):
+    with env(TFDS_DATA_DIR=tfds, KERAS_HOME=keras_home, DLCOURSE_DATA_DIR=None):
         for folder in (datasets.tfds_data_dir(), datasets.keras_cache_dir()):
             assert isinstance(folder, pathlib.Path) and folder.parts[:1] != ("~",), "the home folder is expanded"
         if not tfds:
