@@ -51,7 +51,7 @@ lab: env keras-cache
 # Two workers on two cores: each process gets one compute thread (TensorFlow, OpenBLAS, OpenMP).
 test: env keras-cache lint
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 \
-	$(PY) -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env --nbval-cell-timeout=600 --durations=40 $(PYTEST_ARGS)
 
 # What this machine has for the course, each problem with a one-line fix (README, "Two commands").
 doctor: env keras-cache

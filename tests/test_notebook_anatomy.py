@@ -96,6 +96,26 @@ def test_every_random_source_derives_from_the_setup_seed(nb):
                        f"random_state=SEED) instead of a literal: {found}")
 
 
+def _fit_calls(source):
+    """The text of every ``.fit(...)`` call in ``source`` (balanced parentheses)."""
+    for m in re.finditer(r"\.fit\(", source):
+        depth, j = 1, m.end()
+        while depth and j < len(source):
+            depth += {"(": 1, ")": -1}.get(source[j], 0)
+            j += 1
+        yield source[m.start():j]
+
+
+def test_silent_keras_training_shows_progress(nb):
+    """A Keras run with ``verbose=0`` outside the exercises passes ``dl.callbacks.Progress``: one line per
+    run at default and full scale, nothing at smoke scale (issue 12: no cell sits silent for minutes)."""
+    silent = [(i, " ".join(call.split())[:90]) for i, c in enumerate(nb.cells)
+              if c.cell_type == "code" and not c.metadata.get("nbgrader")
+              for call in _fit_calls(c.source)
+              if "epochs=" in call and "verbose=0" in call and "Progress(" not in call]
+    assert not silent, f"add callbacks=[dl.callbacks.Progress(\"name\")] to these fit calls: {silent}"
+
+
 def test_sections_in_order(nb):
     heads = headings(nb)
     for needed in ("exercises", "what this notebook does not show", "key takeaways", "further reading"):
