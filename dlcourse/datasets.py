@@ -55,6 +55,7 @@ __all__ = [
     "load_spoken_digit",
     "feature_names",
     "load_movielens",
+    "MOVIELENS_GENRES",
     "load_clinc_oos",
     "load_spa_eng",
     "load_adult",
@@ -556,7 +557,8 @@ def load_movielens(n=None) -> dict:
     dict of NumPy arrays, one entry per rating:
         ``user_id`` (str), ``movie_id`` (str), ``movie_title`` (str), ``rating`` (float32),
         ``timestamp`` (int64, Unix seconds), ``user_age`` (float32), ``user_gender`` (bool, True = male),
-        ``user_occupation`` (str).
+        ``user_occupation`` (str), ``movie_genres`` (float32 ``(n, 21)``, multi-hot over
+        :data:`MOVIELENS_GENRES`; every movie has at least one).
 
     Sizes
         ``n`` ratings: smoke 20,000, default and full 100,000 (all).
@@ -569,6 +571,18 @@ def load_movielens(n=None) -> dict:
     builder = _tfds_builder("movielens/100k-ratings", "movielens", "5 MB")
     spec = _split_spec(builder, "train", n, _sizes(_SIZES["movielens"])[0], "n", "movielens")
     d = _tfds_arrays(builder, spec)
+    # Genres come from the movie table: batched rating records pad each genre list with 0, which is
+    # also the id of "Action", so the padded lists cannot be read back.
+    movies = _tfds_builder("movielens/100k-movies", "movielens", "0.2 MB")
+    with _quiet_absl(), _reading_cache("movielens", "movielens/100k-movies"):
+        import tensorflow_datasets as tfds
+
+        genres_of = {ex["movie_id"].decode(): ex["movie_genres"]
+                     for ex in tfds.as_numpy(movies.as_dataset(split="train", shuffle_files=False))}
+    movie_ids = _texts(d["movie_id"])
+    multi_hot = np.zeros((len(movie_ids), len(MOVIELENS_GENRES)), dtype=np.float32)
+    for row, movie in enumerate(movie_ids):
+        multi_hot[row, genres_of[movie]] = 1.0
     return {
         "user_id": _texts(d["user_id"]),
         "movie_id": _texts(d["movie_id"]),
@@ -578,7 +592,14 @@ def load_movielens(n=None) -> dict:
         "user_age": d["raw_user_age"].astype(np.float32),
         "user_gender": d["user_gender"].astype(bool),
         "user_occupation": _texts(d["user_occupation_text"]),
+        "movie_genres": multi_hot,
     }
+
+
+#: MovieLens' 21 genre labels, in the order of ``load_movielens()["movie_genres"]``'s columns.
+MOVIELENS_GENRES = ["Action", "Adventure", "Animation", "Children", "Comedy", "Crime", "Documentary", "Drama",
+                    "Fantasy", "Film-Noir", "Horror", "IMAX", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller",
+                    "Unknown", "War", "Western", "(no genres listed)"]
 
 
 def load_clinc_oos(n_train=None, n_test=None):
@@ -1096,7 +1117,7 @@ _CATALOG = [
     ("tiny_shakespeare", "load_tiny_shakespeare", "tfds", "tiny_shakespeare", "A. Karpathy, char-rnn (TFDS tiny_shakespeare)", "public domain", "1.1 M characters, 1 MB"),
     ("malaria", "load_malaria", "tfds", "malaria", "NIH/NLM, Rajaraman et al. 2018 (TFDS malaria)", "public U.S. government data", "27,558 images, 337 MB"),
     ("spoken_digit", "load_spoken_digit", "tfds", "spoken_digit", "Z. Jackson et al., FSDD (TFDS spoken_digit)", "CC BY-SA 4.0", "2,500 recordings, 12 MB"),
-    ("movielens", "load_movielens", "tfds", "movielens/100k-ratings", "GroupLens ml-100k (TFDS movielens)", "research use, no redistribution", "100,000 ratings, 5 MB"),
+    ("movielens", "load_movielens", "tfds", "movielens/100k-ratings movielens/100k-movies", "GroupLens ml-100k (TFDS movielens)", "research use, no redistribution", "100,000 ratings, 5 MB"),
     ("clinc_oos", "load_clinc_oos", "tfds", "clinc_oos", "Larson et al. 2019, CLINC150 (TFDS clinc_oos)", "CC BY 3.0", "23,700 queries, 4 MB"),
     ("spa_eng", "load_spa_eng", "file", "spa-eng.zip", "Tatoeba via manythings.org (TensorFlow's spa-eng.zip)", "CC BY 2.0", "118,964 pairs, 2.6 MB"),
     ("adult", "load_adult", "file", "adult.data adult.test", "Kohavi & Becker 1996, UCI Adult", "CC BY 4.0", "48,842 rows, 5.7 MB"),
@@ -1190,7 +1211,8 @@ def catalog() -> list[dict]:
     rows = []
     for name, loader, kind, key, source, license_, size in _CATALOG:
         if kind == "tfds":
-            cached, location = _tfds_location(key)
+            states = [_tfds_location(k) for k in key.split()]
+            cached, location = all(ok for ok, _ in states), states[0][1]
         elif kind == "file":
             paths = [keras_cache_dir() / "datasets" / f for f in key.split()]
             cached = all(p.is_file() and _sha256(p) == _FILES[p.name][1] for p in paths)
@@ -1280,13 +1302,15 @@ def prefetch(folder, download: bool | None = None) -> list[dict]:
             continue
         if kind == "tfds":
             root = folder / "tfds"
-            ok, location, why = _tfds_status(key, root=root)
-            if ok:
-                rows.append({"name": name, "state": "ok", "detail": str(location)})
-            elif not download:
-                rows.append({"name": name, "state": "missing", "detail": f"{why} in {root}"})
-            else:
-                rows.append(_prefetch_tfds(name, key, root, size))
+            for part in key.split():
+                label = name if len(key.split()) == 1 else f"{name} ({part.split('/', 1)[1]})"
+                ok, location, why = _tfds_status(part, root=root)
+                if ok:
+                    rows.append({"name": label, "state": "ok", "detail": str(location)})
+                elif not download:
+                    rows.append({"name": label, "state": "missing", "detail": f"{why} in {root}"})
+                else:
+                    rows.append(_prefetch_tfds(label, part, root, size))
             continue
         for fname in key.split():
             path = folder / "keras" / "datasets" / fname

@@ -106,6 +106,11 @@ def test_movielens(scale):
     d = datasets.load_movielens(n=10)
     assert set(d) >= {"user_id", "movie_id", "rating", "movie_title"} and len(d["rating"]) == 10
     assert d["user_id"][0] == "138" and d["rating"][0] == 4.0  # the first example, as in TFRS' tutorial
+    # genres come from the movie table (the padded lists of the rating records cannot tell "Action" from padding)
+    assert d["movie_genres"].shape == (10, len(datasets.MOVIELENS_GENRES)) and d["movie_genres"].dtype == np.float32
+    assert d["movie_genres"].sum(axis=1).min() >= 1 and set(np.unique(d["movie_genres"])) <= {0.0, 1.0}
+    assert d["movie_title"][0].startswith("One Flew Over the Cuckoo") and \
+        [datasets.MOVIELENS_GENRES[g] for g in np.flatnonzero(d["movie_genres"][0])] == ["Drama"]
 
 
 def test_keras_file_loaders(scale):
