@@ -209,13 +209,15 @@ def test_pulling_one_dataset_out_of_the_cache(tmp_path, monkeypatch, scale):
     assert len(x) == 10
 
 
-def test_a_corrupt_cached_file_is_reported_not_deleted(tmp_path, monkeypatch):
+@pytest.mark.parametrize("fname, loader", [("adult.data", "load_adult"), ("delaney-processed.csv", "load_esol"),
+                                           ("sp500_gspc_daily.csv", "load_sp500")])
+def test_a_corrupt_cached_file_is_reported_not_deleted(tmp_path, monkeypatch, fname, loader):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     (tmp_path / "datasets").mkdir()
-    bad = tmp_path / "datasets" / "adult.data"
-    bad.write_text("not the adult data\n")
+    bad = tmp_path / "datasets" / fname
+    bad.write_text("not the expected data\n")
     with pytest.raises(DatasetUnavailableError, match="is not the expected one"):
-        datasets.load_adult()
+        getattr(datasets, loader)()
     assert bad.exists()
 
 
@@ -393,16 +395,6 @@ def test_tox21_assays_sizes_and_missing_labels(scale):
     assert len(datasets.load_tox21(n=25)) == 25
     with pytest.raises(ValueError, match="n"):
         datasets.load_tox21(n=0)
-
-
-def test_a_corrupt_molecule_file_is_reported_not_deleted(tmp_path, monkeypatch):
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    (tmp_path / "datasets").mkdir()
-    bad = tmp_path / "datasets" / "delaney-processed.csv"
-    bad.write_text("smiles,logS\nCCO,0.0\n")
-    with pytest.raises(DatasetUnavailableError, match="is not the expected one"):
-        datasets.load_esol()
-    assert bad.exists()
 
 
 # ---- a prepared cache (DLCOURSE_DATA_DIR) and prefetch -------------------------------------------
