@@ -54,12 +54,16 @@ __all__ = [
     "load_malaria",
     "load_spoken_digit",
     "feature_names",
+    "load_tf_flowers",
+    "FLOWERS_CLASSES",
     "load_movielens",
     "MOVIELENS_GENRES",
     "load_clinc_oos",
     "load_spa_eng",
     "load_adult",
     "load_retinamnist",
+    "load_compas",
+    "COMPAS_IDENTIFYING",
     "load_sp500",
     "load_creditcard_fraud",
     "CREDITCARD_NONFRAUD_WEIGHT",
@@ -549,6 +553,56 @@ def load_spoken_digit(n=None):
     return (waves_arr[~test], y[~test]), (waves_arr[test], y[test]), (spk[~test], spk[test])
 
 
+#: tf_flowers' class names, in label order.
+FLOWERS_CLASSES = ["dandelion", "daisy", "tulips", "sunflowers", "roses"]
+
+
+def load_tf_flowers(image_size: int = 160, n=None, test_fraction: float = 0.25, seed: int | None = None):
+    """Flower photos (Flickr, 5 kinds), centre-cropped to a square and resized.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        ``x``: uint8 ``(n, image_size, image_size, 3)``, values 0..255: each photo's central square
+        (the longer side is cropped, so flowers keep their shape), resized with antialiasing;
+        ``y``: int64 labels named by :data:`FLOWERS_CLASSES`. The single official split is divided
+        into train/test, stratified, with ``seed`` (default: the run's seed).
+
+    Sizes
+        ``n`` photos in all, at every scale: all of the cached ones (the course's seeded cache holds
+        400, 80 per kind; the full TFDS dataset has 3,670).
+
+    Source: TensorFlow team, ``flower_photos.tgz`` (Flickr photos), via TFDS ``tf_flowers``.
+    License: CC BY 2.0 (each photo's author is listed in the archive's LICENSE.txt).
+    """
+    import tensorflow as tf
+
+    from ._config import check_int
+
+    try:
+        image_size = check_int(image_size, "image_size", low=8, high=1024)
+    except TypeError as err:
+        raise ValueError(f"image_size must be an int in [8, 1024]: {err}") from None
+    test_fraction = _check_fraction(test_fraction)
+    n = _check_n("n", n)
+    seed = _resolve_seed(seed)
+    builder = _tfds_builder("tf_flowers", "tf_flowers", "218 MB")
+    spec = _split_spec(builder, "train", n, None, "n", "tf_flowers")
+    images, labels = [], []
+    with _quiet_absl(), _reading_cache("tf_flowers", "tf_flowers"):
+        for ex in builder.as_dataset(split=spec, shuffle_files=False):
+            img = ex["image"]
+            h, w = int(img.shape[0]), int(img.shape[1])
+            side = min(h, w)
+            img = tf.image.crop_to_bounding_box(img, (h - side) // 2, (w - side) // 2, side, side)
+            img = tf.image.resize(img, (image_size, image_size), antialias=True)
+            images.append(tf.cast(tf.clip_by_value(tf.round(img), 0, 255), tf.uint8).numpy())
+            labels.append(int(ex["label"]))
+    x, y = np.stack(images), np.array(labels, dtype=np.int64)
+    tr, te = _stratified_split(y, test_fraction, seed)
+    return (x[tr], y[tr]), (x[te], y[te])
+
+
 def load_movielens(n=None) -> dict:
     """MovieLens 100K ratings: who rated which movie how (1-5 stars), with user and movie features.
 
@@ -678,6 +732,10 @@ _FILES = {
     "delaney-processed.csv": (
         "https://deepchemdata.s3-us-west-1.amazonaws.com/datasets/delaney-processed.csv",
         "8c06a76f0c6487d29ab0f903e6a7a7139f189ab3c1178f159c8be8964602f189",
+    ),
+    "compas-scores-two-years.csv": (
+        "https://raw.githubusercontent.com/propublica/compas-analysis/bafff5da3f2e45eca6c2d5055faad269defd135a/compas-scores-two-years.csv",
+        "c451db85908b2f7fef1d83203bedf6b71ecda0d5af468d82ae62178f91d0cc7d",
     ),
     "tox21.csv": (
         "https://raw.githubusercontent.com/jwinn19464/Molecule-project/d01d0fd84a76963ce74f18e2dc1ee0b458c7709a/tox21.csv",
@@ -861,6 +919,51 @@ def load_retinamnist(n_train=None, n_val=None, n_test=None):
                 x, y = x[:n], y[:n]
             out.append((np.ascontiguousarray(x, dtype=np.uint8), y))
     return tuple(out)
+
+
+#: Columns of the COMPAS file that identify people or court cases; :func:`load_compas` drops them.
+COMPAS_IDENTIFYING = ["id", "name", "first", "last", "dob", "c_case_number", "r_case_number", "vr_case_number"]
+
+
+def load_compas(filtered: bool = True):
+    """ProPublica's COMPAS data: risk scores and two-year recidivism of defendants in Broward County, Florida.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per defendant screened in 2013-2014: ``sex``, ``age``, ``age_cat``, ``race``,
+        ``juv_fel_count``, ``juv_misd_count``, ``juv_other_count``, ``priors_count``,
+        ``c_charge_degree`` ("F" felony, "M" misdemeanour), ``decile_score`` (COMPAS risk, 1-10),
+        ``score_text`` ("Low", "Medium", "High"), ``two_year_recid`` (1 = re-arrested within two
+        years), and the file's other columns (dates, charge descriptions, violent-recidivism score).
+        The columns of :data:`COMPAS_IDENTIFYING` (names, date of birth, ids, case numbers) are
+        dropped: the lessons never need to know who a row is. The file's duplicate ``decile_score``
+        column is dropped too.
+        With ``filtered=True`` (default), ProPublica's own analysis filter: charge within 30 days of
+        the screening (``|days_b_screening_arrest| <= 30``), a known outcome (``is_recid != -1``),
+        no ordinary traffic offence (``c_charge_degree != "O"``) and a score (``score_text != "N/A"``):
+        6,172 of 7,214 rows. ``filtered=False`` returns all 7,214.
+
+    Sizes
+        The same at every scale (7,214 rows in the file).
+
+    Source: J. Angwin, J. Larson, S. Mattu, L. Kirchner, "Machine Bias", ProPublica (2016),
+    https://github.com/propublica/compas-analysis (``compas-scores-two-years.csv``). License: none
+    stated in the repository; cite ProPublica. Public court records of real people: use it to study
+    fairness, keep the file out of public repositories.
+    """
+    import pandas as pd
+
+    if not isinstance(filtered, bool):
+        raise TypeError(f"filtered must be True or False, got {type(filtered).__name__} {filtered!r}.")
+    path = _get_file("compas-scores-two-years.csv", "compas", "2.5 MB")
+    df = pd.read_csv(path)
+    df = df.drop(columns=[c for c in COMPAS_IDENTIFYING + ["decile_score.1"] if c in df.columns])
+    if filtered:
+        keep = (df["days_b_screening_arrest"].abs() <= 30) & (df["is_recid"] != -1) \
+            & (df["c_charge_degree"] != "O") & (df["score_text"] != "N/A")
+        df = df[keep.to_numpy()]
+    return df.reset_index(drop=True)
 
 
 def load_sp500():
@@ -1118,12 +1221,14 @@ _CATALOG = [
     ("malaria", "load_malaria", "tfds", "malaria", "NIH/NLM, Rajaraman et al. 2018 (TFDS malaria)", "public U.S. government data", "27,558 images, 337 MB"),
     ("spoken_digit", "load_spoken_digit", "tfds", "spoken_digit", "Z. Jackson et al., FSDD (TFDS spoken_digit)", "CC BY-SA 4.0", "2,500 recordings, 12 MB"),
     ("movielens", "load_movielens", "tfds", "movielens/100k-ratings movielens/100k-movies", "GroupLens ml-100k (TFDS movielens)", "research use, no redistribution", "100,000 ratings, 5 MB"),
+    ("tf_flowers", "load_tf_flowers", "tfds", "tf_flowers", "TensorFlow team, Flickr photos (TFDS tf_flowers)", "CC BY 2.0", "3,670 photos, 218 MB"),
     ("clinc_oos", "load_clinc_oos", "tfds", "clinc_oos", "Larson et al. 2019, CLINC150 (TFDS clinc_oos)", "CC BY 3.0", "23,700 queries, 4 MB"),
     ("spa_eng", "load_spa_eng", "file", "spa-eng.zip", "Tatoeba via manythings.org (TensorFlow's spa-eng.zip)", "CC BY 2.0", "118,964 pairs, 2.6 MB"),
     ("adult", "load_adult", "file", "adult.data adult.test", "Kohavi & Becker 1996, UCI Adult", "CC BY 4.0", "48,842 rows, 5.7 MB"),
     ("retinamnist", "load_retinamnist", "file", "retinamnist.npz", "MedMNIST v2, Yang et al. 2023, from DeepDRiD", "CC BY 4.0", "1,600 images, 3.3 MB"),
     ("sp500", "load_sp500", "file", "sp500_gspc_daily.csv", "Yahoo Finance ^GSPC (fja05680/stock_market_calendar)", "no explicit data license (Yahoo terms)", "24,114 days, 2.5 MB"),
     ("creditcard_fraud", "load_creditcard_fraud", "file", "creditcard_ulb_sample.csv", "Worldline & ULB MLG, Dal Pozzolo et al. 2015 (sample: all frauds + 1 in 57.8 others)", "DbCL v1.0", "5,412 transactions, 2.9 MB"),
+    ("compas", "load_compas", "file", "compas-scores-two-years.csv", "ProPublica, Machine Bias 2016 (propublica/compas-analysis)", "none stated; cite ProPublica", "7,214 defendants, 2.5 MB"),
     ("esol", "load_esol", "file", "delaney-processed.csv", "Delaney 2004 via MoleculeNet (deepchem)", "MIT (deepchem); cite the papers", "1,128 molecules, 97 kB"),
     ("tox21", "load_tox21", "file", "tox21.csv", "Tox21 Data Challenge 2014 via MoleculeNet", "U.S. government data; cite Wu et al. 2018", "7,831 molecules, 0.5 MB"),
     ("digits", "load_digits", "sklearn", None, "UCI optical digits (scikit-learn)", "CC BY 4.0", "1,797 images"),

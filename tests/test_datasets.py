@@ -170,9 +170,11 @@ def test_feature_names():
                                           ("load_adult", "adult"), ("load_spa_eng", "spa_eng"),
                                           ("load_retinamnist", "retinamnist"), ("load_clinc_oos", "clinc_oos"),
                                           ("load_sp500", "sp500"), ("load_creditcard_fraud", "creditcard_fraud"),
-                                          ("load_esol", "esol"), ("load_tox21", "tox21")])
+                                          ("load_esol", "esol"), ("load_tox21", "tox21"),
+                                          ("load_tf_flowers", "tf_flowers"), ("load_compas", "compas")])
 def test_offline_without_cache_fails_at_once_with_a_clear_error(empty_cache, monkeypatch, loader, name):
     monkeypatch.setenv("DLCOURSE_OFFLINE", "1")
+    import tensorflow  # noqa: F401  (image loaders import it first: time the failure, not a ~10 s import on a busy machine)
     t0 = time.perf_counter()
     with pytest.raises(DatasetUnavailableError) as info:
         getattr(datasets, loader)()
@@ -210,7 +212,8 @@ def test_pulling_one_dataset_out_of_the_cache(tmp_path, monkeypatch, scale):
 
 
 @pytest.mark.parametrize("fname, loader", [("adult.data", "load_adult"), ("delaney-processed.csv", "load_esol"),
-                                           ("sp500_gspc_daily.csv", "load_sp500")])
+                                           ("sp500_gspc_daily.csv", "load_sp500"),
+                                           ("compas-scores-two-years.csv", "load_compas")])
 def test_a_corrupt_cached_file_is_reported_not_deleted(tmp_path, monkeypatch, fname, loader):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     (tmp_path / "datasets").mkdir()
@@ -395,6 +398,35 @@ def test_tox21_assays_sizes_and_missing_labels(scale):
     assert len(datasets.load_tox21(n=25)) == 25
     with pytest.raises(ValueError, match="n"):
         datasets.load_tox21(n=0)
+
+
+@needs_data
+def test_tf_flowers_square_photos_stratified_by_seed():
+    (x, y), (xt, yt) = datasets.load_tf_flowers(image_size=48)
+    assert x.shape == (300, 48, 48, 3) and xt.shape == (100, 48, 48, 3) and x.dtype == np.uint8
+    assert np.bincount(y).tolist() == [60] * 5 and np.bincount(yt).tolist() == [20] * 5
+    assert len(datasets.FLOWERS_CLASSES) == 5 and 60 < x.mean() < 200  # real photos, not blank or saturated
+    (x1, _), _ = datasets.load_tf_flowers(image_size=48, seed=1)
+    (x0, _), _ = datasets.load_tf_flowers(image_size=48, seed=0)
+    assert not np.array_equal(x0, x1), "the seed must change the split"
+    (xs, ys), (xts, _) = datasets.load_tf_flowers(image_size=32, n=40, test_fraction=0.5)
+    assert len(xs) + len(xts) == 40 and xs.shape[1:] == (32, 32, 3)
+    with pytest.raises(ValueError, match="image_size"):
+        datasets.load_tf_flowers(image_size=4)
+
+
+def test_compas_follows_propublicas_filter_and_hides_identities():
+    if not _cached("compas-scores-two-years.csv"):
+        pytest.skip("needs the seeded Keras cache (compas-scores-two-years.csv)")
+    raw = datasets.load_compas(filtered=False)
+    df = datasets.load_compas()
+    assert len(raw) == 7_214 and len(df) == 6_172  # ProPublica's analysis keeps 6,172 defendants
+    assert not set(datasets.COMPAS_IDENTIFYING) & set(df.columns) and "decile_score.1" not in df.columns
+    assert df["days_b_screening_arrest"].abs().max() <= 30 and set(df["c_charge_degree"]) == {"F", "M"}
+    assert df["decile_score"].between(1, 10).all() and set(df["two_year_recid"]) == {0, 1}
+    assert int(df["two_year_recid"].sum()) == 2_809 and (df["race"] == "African-American").sum() == 3_175
+    with pytest.raises(TypeError, match="filtered"):
+        datasets.load_compas(filtered="yes")
 
 
 # ---- a prepared cache (DLCOURSE_DATA_DIR) and prefetch -------------------------------------------
