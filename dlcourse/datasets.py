@@ -752,6 +752,14 @@ def _sha256(path: pathlib.Path) -> str:
     return h.hexdigest()
 
 
+def _file_state(path: pathlib.Path) -> tuple[str, str]:
+    """("ok" | "missing" | "corrupt", sha256 or "") of a course file at ``path``, checked against :data:`_FILES`."""
+    if not path.is_file():
+        return "missing", ""
+    digest = _sha256(path)
+    return ("ok" if digest == _FILES[path.name][1] else "corrupt"), digest
+
+
 def _get_file(fname: str, name: str, size: str, extract: bool = False) -> pathlib.Path:
     """Cached file (verified) or a checked download. Never lets Keras delete a cached file."""
     import keras
@@ -759,9 +767,9 @@ def _get_file(fname: str, name: str, size: str, extract: bool = False) -> pathli
     origin, sha = _FILES[fname]
     cache = keras_cache_dir()
     path = cache / "datasets" / fname
-    if path.is_file():
-        digest = _sha256(path)
-        if digest != sha:
+    state, digest = _file_state(path)
+    if state != "missing":
+        if state == "corrupt":
             raise DatasetUnavailableError(
                 f"Dataset {name!r}: the cached file {path} is not the expected one "
                 f"(sha256 {digest[:12]}..., expected {sha[:12]}...). Delete it to download a fresh copy, "
@@ -1313,15 +1321,21 @@ def catalog() -> list[dict]:
     the loader will find it, i.e. the right version, complete shards, a readable info file, or
     files with the right SHA-256) and ``location`` (where it is or would be cached).
     """
+    try:
+        prepared = prepared_data_dir()
+    except ValueError:
+        prepared = None  # named but not a prepared cache: the doctor reports that on its own line
     rows = []
     for name, loader, kind, key, source, license_, size in _CATALOG:
         if kind == "tfds":
             states = [_tfds_location(k) for k in key.split()]
             cached, location = all(ok for ok, _ in states), states[0][1]
         elif kind == "file":
-            paths = [keras_cache_dir() / "datasets" / f for f in key.split()]
-            cached = all(p.is_file() and _sha256(p) == _FILES[p.name][1] for p in paths)
-            location = paths[0].parent
+            # a verified file in the Keras cache, or in a prepared cache (dl.setup copies it from there)
+            folders = [keras_cache_dir() / "datasets"] + ([prepared / "keras" / "datasets"] if prepared else [])
+            found = [next((d for d in folders if _file_state(d / f)[0] == "ok"), None) for f in key.split()]
+            cached = all(d is not None for d in found)
+            location = found[0] if cached else folders[0]
         else:
             cached, location = True, "bundled with scikit-learn"
         rows.append({"name": name, "loader": f"dl.datasets.{loader}", "source": source, "license": license_,
@@ -1420,14 +1434,13 @@ def prefetch(folder, download: bool | None = None) -> list[dict]:
         for fname in key.split():
             path = folder / "keras" / "datasets" / fname
             label = name if len(key.split()) == 1 else f"{name} ({fname})"
-            if path.is_file():
-                digest = _sha256(path)
-                if digest == _FILES[fname][1]:
-                    rows.append({"name": label, "state": "ok", "detail": str(path)})
-                else:
-                    rows.append({"name": label, "state": "corrupt",
-                                 "detail": f"{path}: sha256 {digest[:12]}..., expected {_FILES[fname][1][:12]}...; "
-                                           f"left in place: delete it and prefetch again"})
+            state, digest = _file_state(path)
+            if state == "ok":
+                rows.append({"name": label, "state": "ok", "detail": str(path)})
+            elif state == "corrupt":
+                rows.append({"name": label, "state": "corrupt",
+                             "detail": f"{path}: sha256 {digest[:12]}..., expected {_FILES[fname][1][:12]}...; "
+                                       f"left in place: delete it and prefetch again"})
             elif not download:
                 rows.append({"name": label, "state": "missing", "detail": f"no {path}"})
             else:

@@ -19,6 +19,7 @@ def empty_cache(tmp_path, monkeypatch):
     """No TFDS data and an empty Keras cache: every cached dataset is 'pulled out'."""
     monkeypatch.setenv("TFDS_DATA_DIR", str(tmp_path / "tfds"))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.delenv("DLCOURSE_DATA_DIR", raising=False)  # no prepared cache to fall back on either
     return tmp_path
 
 
@@ -526,6 +527,20 @@ def test_prefetch_command_summary_and_exit_code(tmp_path, capsys, monkeypatch):
     (tmp_path / "afile").write_text("x")
     assert main(["prefetch", str(tmp_path / "afile")]) == 2
     assert "is not a folder" in capsys.readouterr().err
+
+
+def test_catalog_counts_files_of_the_prepared_cache_that_setup_will_copy(tmp_path, monkeypatch):
+    """Only DLCOURSE_DATA_DIR set, an empty Keras cache: its files count (dl.setup copies them), bad ones do not."""
+    if not _cached("adult.data"):
+        pytest.skip("needs the seeded Keras cache (adult.data)")
+    root = _prepared(tmp_path, files=("adult.data", "adult.test", "tox21.csv"))
+    (root / "keras" / "datasets" / "tox21.csv").write_text("not the expected data\n")
+    monkeypatch.setenv("DLCOURSE_DATA_DIR", str(root))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "empty_keras"))
+    rows = {r["name"]: r for r in datasets.catalog()}
+    assert rows["adult"]["cached"] and rows["adult"]["location"] == str(root / "keras" / "datasets")
+    assert not rows["tox21"]["cached"] and not rows["esol"]["cached"]
+    assert rows["tox21"]["location"] == str(tmp_path / "empty_keras" / "datasets")
 
 
 def test_the_seeded_cache_is_complete():
