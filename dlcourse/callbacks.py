@@ -27,7 +27,19 @@ class _InstanceOnly:
         return self.func.__get__(obj, owner)
 
 
-class EpochTimer(keras.callbacks.Callback):
+class _CourseCallback(keras.callbacks.Callback):
+    """Base of the course's callbacks: passing the class instead of an instance is refused clearly."""
+
+    @_InstanceOnly
+    def set_model(self, model):
+        super().set_model(model)
+
+    @_InstanceOnly
+    def set_params(self, params):
+        super().set_params(params)
+
+
+class EpochTimer(_CourseCallback):
     """Record the wall-clock seconds of every epoch in ``self.times``.
 
     Compare models with ``min(timer.times)``: the first epoch also pays for tracing the graph.
@@ -44,14 +56,6 @@ class EpochTimer(keras.callbacks.Callback):
         super().__init__()
         self.times = []
         self._start = None
-
-    @_InstanceOnly
-    def set_model(self, model):
-        super(EpochTimer, self).set_model(model)
-
-    @_InstanceOnly
-    def set_params(self, params):
-        super(EpochTimer, self).set_params(params)
 
     def on_train_begin(self, logs=None):
         self.times = []
@@ -98,7 +102,7 @@ class _Line:
             sys.stdout.flush()
 
 
-class Progress(keras.callbacks.Callback):
+class Progress(_CourseCallback):
     """One line per training run, rewritten as it goes: epoch, loss and metrics, seconds so far.
 
         model.fit(x, y, epochs=20, verbose=0, callbacks=[dl.callbacks.Progress("CNN")])
@@ -118,14 +122,6 @@ class Progress(keras.callbacks.Callback):
         self.lines: list[str] = []  # every line shown, last one last (for tests and for reading back)
         self._line, self._start, self._last, self._epoch, self._logs = None, 0.0, 0.0, 0, None
         self._showing = _showing_progress()
-
-    @_InstanceOnly
-    def set_model(self, model):
-        super(Progress, self).set_model(model)
-
-    @_InstanceOnly
-    def set_params(self, params):
-        super(Progress, self).set_params(params)
 
     def _text(self, logs) -> str:
         parts = [f"{self.label}: epoch {self._epoch + 1}/{self.params.get('epochs', '?')}"]
