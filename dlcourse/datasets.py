@@ -798,14 +798,20 @@ def _get_file(fname: str, name: str, size: str, extract: bool = False) -> pathli
     return pathlib.Path(result)
 
 
+def _existing_parent(path: pathlib.Path) -> pathlib.Path:
+    """``path`` itself if it exists, else its nearest existing parent (where it would be created)."""
+    path = pathlib.Path(path)
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path
+
+
 def _writable(folder: pathlib.Path) -> bool:
     """Can we create files in ``folder`` (or, if it is missing, in its nearest existing parent)?"""
     import tempfile
 
-    while not folder.exists() and folder.parent != folder:
-        folder = folder.parent
     try:
-        with tempfile.TemporaryFile(dir=folder):
+        with tempfile.TemporaryFile(dir=_existing_parent(folder)):
             return True
     except OSError:
         return False

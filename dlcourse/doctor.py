@@ -133,9 +133,9 @@ def check_device() -> list[Finding]:
 
 
 def _free(path: pathlib.Path) -> int:
-    while not path.exists() and path.parent != path:
-        path = path.parent
-    return shutil.disk_usage(path).free
+    from .datasets import _existing_parent
+
+    return shutil.disk_usage(_existing_parent(path)).free
 
 
 def check_data() -> list[Finding]:
