@@ -19,7 +19,7 @@ export KERAS_HOME ?= $(abspath .cache/keras)
 export DLCOURSE_OFFLINE ?= 1
 endif
 
-.PHONY: env keras-cache lab lint test test-notebook results seeds table homework course strip clean doctor prefetch
+.PHONY: env keras-cache lab lint test test-notebook results seeds table homework course strip clean doctor prefetch site
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,9 +49,21 @@ lab: env keras-cache
 # --dist loadscope keeps each notebook's cells on one worker (they share a kernel); each notebook's
 # student-version run (tests/test_homework.py) is its own test class, so those spread over both workers.
 # Two workers on two cores: each process gets one compute thread (TensorFlow, OpenBLAS, OpenMP).
+# The student-version runs are saved (DLCOURSE_SITE_RUN) and, when every test ran, the course site is
+# built from them and checked (every notebook a page, with its figures): build/site-smoke/_build/html.
 test: env keras-cache lint
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 \
+	rm -rf build/site-run/smoke
+	DLCOURSE_SITE_RUN=$(abspath build/site-run/smoke) OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 \
 	$(PY) -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env --nbval-cell-timeout=600 --durations=40 $(PYTEST_ARGS)
+	$(if $(strip $(PYTEST_ARGS)),@echo "site: not built (PYTEST_ARGS runs only some tests)",$(PY) -m dlcourse.site build --runs build/site-run/smoke --out build/site-smoke --check)
+
+# The course site to read without running anything (README, "Read the course"): each notebook's
+# student version run at default scale (about 40 minutes on two cores; runs newer than their notebook
+# are kept), then a Jupyter Book in build/site/_build/html. SCALE=smoke for a quick look.
+SCALE ?= default
+site: env keras-cache
+	$(PY) -m dlcourse.site run --scale $(SCALE) --out build/site-run/$(SCALE)
+	$(PY) -m dlcourse.site build --runs build/site-run/$(SCALE) --out build/site --check
 
 # What this machine has for the course, each problem with a one-line fix (README, "Two commands").
 doctor: env keras-cache

@@ -7,7 +7,7 @@ import sys
 import nbformat
 import pytest
 
-from dlcourse import homework
+from dlcourse import homework, site
 from dlcourse._config import environ
 from tests.conftest import NOTEBOOKS, ROOT, exercise_notebook as _exercise_notebook
 from tests.test_nbgrader import AUTOGRADED
@@ -73,9 +73,11 @@ def _check_student_version(path):
     roles = homework.exercise_cells(student)
     assert len(roles["test"]) >= 3, f"{path.name}: needs at least three graded exercises"
     # the kernel inherits the seed; the variable is restored before the next test
-    with environ(DLCOURSE_SEED=STUDENT_RUN_SEED):
+    # figures drawn inline as in Jupyter (the tests' MPLBACKEND=Agg draws none): the site shows them
+    with environ(DLCOURSE_SEED=STUDENT_RUN_SEED, MPLBACKEND=site.INLINE_BACKEND):
         nbclient.NotebookClient(student, timeout=600, kernel_name="python3", allow_errors=True,
                                 resources={"metadata": {"path": str(path.parent)}}).execute()
+    site.save_run(path.stem, student)  # the course site's page of it (make test builds the site from these)
     errored = _errored_cells(student)
     allowed = set(roles["solution"]) | set(roles["test"])
     outside = sorted(errored - allowed)

@@ -30,7 +30,7 @@ import time
 import nbformat
 import pytest
 
-from dlcourse import homework
+from dlcourse import homework, site
 from tests.conftest import ROOT, exercise_notebook, instructor_folder
 
 #: The course environment's own executables: nbgrader, and the alembic it runs as a subprocess to
@@ -185,7 +185,8 @@ def grade_end_to_end(name, tmp):
         nbformat.write(nb, folder / f"{name}.ipynb")
 
     # DLCOURSE_SCALE=default: grading must still run at smoke scale, because nbgrader sets NBGRADER_EXECUTION
-    nbgrader("autograde", name, cwd=course, env={"DLCOURSE_SEED": STUDENT_RUN_SEED, "DLCOURSE_SCALE": "default"})
+    nbgrader("autograde", name, cwd=course, env={"DLCOURSE_SEED": STUDENT_RUN_SEED, "DLCOURSE_SCALE": "default",
+                                                 "MPLBACKEND": site.INLINE_BACKEND})  # figures as in Jupyter
     nbgrader("generate_feedback", name, cwd=course)
 
     roles = homework.exercise_cells(instructor)
@@ -200,6 +201,7 @@ def grade_end_to_end(name, tmp):
             grades[student] = {g.name: (g.score, g.max_score, g.needs_manual_grade)
                                for nb in submission.notebooks for g in nb.grades}
     autograded = {s: nbformat.read(course / "autograded" / s / name / f"{name}.ipynb", as_version=4) for s in students}
+    site.save_run(name, autograded["unmodified"])  # the course site's page of it (test_homework skips this notebook)
     feedback = {s: course / "feedback" / s / name / f"{name}.html" for s in students}
     return Graded(name, course, instructor, released, roles, points, grades, totals, autograded, feedback,
                   time.perf_counter() - t0)
