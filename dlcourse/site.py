@@ -120,8 +120,13 @@ def run(notebooks=None, out=DEFAULT_RUNS, scale: str = "default", seed: int | No
             overrides["DLCOURSE_SEED"] = str(seed)
         t0 = time.perf_counter()
         with environ(**overrides):
-            nbclient.NotebookClient(student, timeout=timeout, kernel_name="python3", allow_errors=True,
-                                    resources={"metadata": {"path": str(path.parent)}}).execute()
+            try:
+                nbclient.NotebookClient(student, timeout=timeout, kernel_name="python3", allow_errors=True,
+                                        resources={"metadata": {"path": str(path.parent)}}).execute()
+            except (nbclient.exceptions.DeadKernelError, nbclient.exceptions.CellTimeoutError) as err:
+                raise SiteError(f"{path.name} did not finish at scale {scale}: {type(err).__name__} ({err}). "
+                                "A kernel that dies is usually out of memory: close other notebooks and run it "
+                                f"again (`python -m dlcourse.site run {path.stem}`).") from None
         bad = _errors_outside_exercises(student)
         if bad:
             raise SiteError(f"{path.name} failed outside its exercises at scale {scale} (cells {bad}): "
