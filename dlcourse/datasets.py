@@ -1337,11 +1337,18 @@ def catalog() -> list[dict]:
             states = [_tfds_location(k) for k in key.split()]
             cached, location = all(ok for ok, _ in states), states[0][1]
         elif kind == "file":
-            # a verified file in the Keras cache, or in a prepared cache (dl.setup copies it from there)
-            folders = [keras_cache_dir() / "datasets"] + ([prepared / "keras" / "datasets"] if prepared else [])
-            found = [next((d for d in folders if _file_state(d / f)[0] == "ok"), None) for f in key.split()]
+            # cached = the loader will succeed: the Keras cache's copy decides when there is one (a damaged
+            # one fails the loader); a missing one is copied from the prepared cache by dl.setup()
+            keras_dir = keras_cache_dir() / "datasets"
+            found = []
+            for f in key.split():
+                state = _file_state(keras_dir / f)[0]
+                if state == "missing" and prepared and _file_state(prepared / "keras" / "datasets" / f)[0] == "ok":
+                    found.append(prepared / "keras" / "datasets")
+                else:
+                    found.append(keras_dir if state == "ok" else None)
             cached = all(d is not None for d in found)
-            location = found[0] if cached else folders[0]
+            location = found[0] if cached else keras_dir
         else:
             cached, location = True, "bundled with scikit-learn"
         rows.append({"name": name, "loader": f"dl.datasets.{loader}", "source": source, "license": license_,

@@ -265,6 +265,7 @@ def test_catalog_says_not_cached_when_loading_would_fail(tmp_path, monkeypatch):
         (keras_home / "datasets" / name).write_text("wrong bytes\n")
     monkeypatch.setenv("TFDS_DATA_DIR", str(tfds_dir))
     monkeypatch.setenv("KERAS_HOME", str(keras_home))
+    # a prepared cache's good copy does not help: the loader reads (and rejects) the Keras cache's damaged one
 
     def cached(name):
         return {r["name"]: r for r in datasets.catalog()}[name]["cached"]

@@ -628,7 +628,7 @@ def test_catalog_says_cached_only_when_the_files_are_whole(damage):
                 (folder / "dataset_info.json").write_text("[")
             elif d == "rename_version" and folder.exists():
                 folder.rename(folder.parent / "1.0.0")
-        with env(TFDS_DATA_DIR=str(tmp / "tfds"), KERAS_HOME=str(tmp / "keras")):
+        with env(TFDS_DATA_DIR=str(tmp / "tfds"), KERAS_HOME=str(tmp / "keras"), DLCOURSE_DATA_DIR=None):
             rows = {r["name"]: r for r in datasets.catalog()}
         assert {r["loader"].removeprefix("dl.datasets.") for r in rows.values()} == \
             {n for n in datasets.__all__ if n.startswith("load_")}
