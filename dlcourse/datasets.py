@@ -493,28 +493,8 @@ def load_malaria(n=None, image_size: int = 64, test_fraction: float = 0.25, seed
     toward improved malaria parasite detection in thin blood smear images", PeerJ 2018; NIH/NLM,
     via TFDS ``malaria``. License: public U.S. government data; cite the paper.
     """
-    import tensorflow as tf
-
-    from ._config import check_int
-
-    try:
-        image_size = check_int(image_size, "image_size", low=8, high=512)
-    except TypeError as err:
-        raise ValueError(f"image_size must be an int in [8, 512]: {err}") from None
-    test_fraction = _check_fraction(test_fraction)
-    n = _check_n("n", n)
-    seed = _resolve_seed(seed)
-    builder = _tfds_builder("malaria", "malaria", "337 MB")
-    spec = _split_spec(builder, "train", n, _sizes(_SIZES["malaria"])[0], "n", "malaria")
-    images, labels = [], []
-    with _quiet_absl(), _reading_cache("malaria", "malaria"):
-        for ex in builder.as_dataset(split=spec, shuffle_files=False):
-            img = tf.image.resize(ex["image"], (image_size, image_size), antialias=True)
-            images.append(tf.cast(tf.clip_by_value(tf.round(img), 0, 255), tf.uint8).numpy())
-            labels.append(1 - int(ex["label"]))
-    x, y = np.stack(images), np.array(labels, dtype=np.int64)
-    tr, te = _stratified_split(y, test_fraction, seed)
-    return (x[tr], y[tr]), (x[te], y[te])
+    return _split_image_dataset("malaria", "337 MB", image_size, 512, n, _sizes(_SIZES["malaria"])[0],
+                                test_fraction, seed, crop_square=False, label=lambda y: 1 - y)
 
 
 def load_spoken_digit(n=None):
@@ -575,29 +555,37 @@ def load_tf_flowers(image_size: int = 160, n=None, test_fraction: float = 0.25, 
     Source: TensorFlow team, ``flower_photos.tgz`` (Flickr photos), via TFDS ``tf_flowers``.
     License: CC BY 2.0 (each photo's author is listed in the archive's LICENSE.txt).
     """
+    return _split_image_dataset("tf_flowers", "218 MB", image_size, 1024, n, None, test_fraction, seed,
+                                crop_square=True, label=lambda y: y)
+
+
+def _split_image_dataset(name, size_text, image_size, max_size, n, default_n, test_fraction, seed, crop_square,
+                         label):
+    """A one-split TFDS image dataset as uint8 squares, divided into stratified train/test (loaders' plumbing)."""
     import tensorflow as tf
 
     from ._config import check_int
 
     try:
-        image_size = check_int(image_size, "image_size", low=8, high=1024)
+        image_size = check_int(image_size, "image_size", low=8, high=max_size)
     except TypeError as err:
-        raise ValueError(f"image_size must be an int in [8, 1024]: {err}") from None
+        raise ValueError(f"image_size must be an int in [8, {max_size}]: {err}") from None
     test_fraction = _check_fraction(test_fraction)
     n = _check_n("n", n)
     seed = _resolve_seed(seed)
-    builder = _tfds_builder("tf_flowers", "tf_flowers", "218 MB")
-    spec = _split_spec(builder, "train", n, None, "n", "tf_flowers")
+    builder = _tfds_builder(name, name, size_text)
+    spec = _split_spec(builder, "train", n, default_n, "n", name)
     images, labels = [], []
-    with _quiet_absl(), _reading_cache("tf_flowers", "tf_flowers"):
+    with _quiet_absl(), _reading_cache(name, name):
         for ex in builder.as_dataset(split=spec, shuffle_files=False):
             img = ex["image"]
-            h, w = int(img.shape[0]), int(img.shape[1])
-            side = min(h, w)
-            img = tf.image.crop_to_bounding_box(img, (h - side) // 2, (w - side) // 2, side, side)
+            if crop_square:  # the central square: the longer side is cropped, so objects keep their shape
+                h, w = int(img.shape[0]), int(img.shape[1])
+                side = min(h, w)
+                img = tf.image.crop_to_bounding_box(img, (h - side) // 2, (w - side) // 2, side, side)
             img = tf.image.resize(img, (image_size, image_size), antialias=True)
             images.append(tf.cast(tf.clip_by_value(tf.round(img), 0, 255), tf.uint8).numpy())
-            labels.append(int(ex["label"]))
+            labels.append(label(int(ex["label"])))
     x, y = np.stack(images), np.array(labels, dtype=np.int64)
     tr, te = _stratified_split(y, test_fraction, seed)
     return (x[tr], y[tr]), (x[te], y[te])
