@@ -59,6 +59,12 @@ def exercise_cells(nb) -> dict[str, list[int]]:
     return roles
 
 
+def errored_cells(nb) -> set[int]:
+    """Indices of the code cells of an executed notebook whose outputs hold an error."""
+    return {i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+            and any(o.get("output_type") == "error" for o in cell.get("outputs", []))}
+
+
 def _cell_name(nb, i: int) -> str:
     grade_id = _nbgrader_meta(nb.cells[i]).get("grade_id")
     return f"cell {i}" + (f" ({grade_id})" if grade_id else "")

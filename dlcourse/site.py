@@ -71,9 +71,7 @@ def _exercise_cells(nb) -> set[int]:
 
 
 def _errors_outside_exercises(nb) -> list[int]:
-    skip = _exercise_cells(nb)
-    return [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and i not in skip
-            and any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    return sorted(homework.errored_cells(nb) - _exercise_cells(nb))
 
 
 def save_run(name: str, executed) -> pathlib.Path | None:

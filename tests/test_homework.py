@@ -51,11 +51,6 @@ def test_build_command_writes_student_versions(tmp_path):
         homework.build([tmp_path / "missing.ipynb"], out)
 
 
-def _errored_cells(nb):
-    return {i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
-            and any(o.get("output_type") == "error" for o in cell.get("outputs", []))}
-
-
 #: The student versions run under another seed than nbval's run of the instructor versions, so CI
 #: checks every notebook's non-exercise cells under two seeds at no extra cost.
 STUDENT_RUN_SEED = "1"
@@ -78,7 +73,7 @@ def _check_student_version(path):
         nbclient.NotebookClient(student, timeout=600, kernel_name="python3", allow_errors=True,
                                 resources={"metadata": {"path": str(path.parent)}}).execute()
     site.save_run(path.stem, student)  # the course site's page of it (make test builds the site from these)
-    errored = _errored_cells(student)
+    errored = homework.errored_cells(student)
     allowed = set(roles["solution"]) | set(roles["test"])
     outside = sorted(errored - allowed)
     assert not outside, (f"{path.name} (DLCOURSE_SEED={STUDENT_RUN_SEED}): the student version fails outside "
