@@ -106,11 +106,14 @@ course: env
 
 # Colab's runtime (CONTRIBUTING.md, "Colab's runtime"): build/colab-venv on Python 3.13 with Colab's
 # versions (.ci/colab-constraints.txt) and dlcourse installed as the Colab setup cell does; there, the
-# unit tests and every notebook (or NB=...) at smoke scale. CI runs the unit tests and notebook 00.
-# (The student-version runs, nbgrader's and the browser's tests execute notebooks with tools Colab does
-# not have: they stay in `make test`.)
+# unit tests and every notebook (or NB=...) at smoke scale. Not in CI (building the venv takes ~7 minutes):
+# run it after changing a notebook's imports; test-colab-ci is the quick version (unit tests and notebook 00).
+# (The student-version runs, nbgrader's and the browser's tests, the homework builder's and the course
+# site's tests use the instructor's tools, nbgrader and jupyter-book, which Colab does not have: they stay
+# in `make test`.)
 .PHONY: test-colab test-colab-ci release-notebooks
-COLAB_PYTEST := -k "not TestStudentVersion" --ignore=tests/test_nbgrader.py --ignore=tests/test_browser.py tests
+COLAB_PYTEST := -k "not TestStudentVersion and not homework and not student_version" --ignore=tests/test_nbgrader.py \
+	--ignore=tests/test_browser.py --ignore=tests/test_homework.py --ignore=tests/test_site.py tests
 test-colab:
 	bash .ci/colab $(COLAB_PYTEST) $(or $(NB),notebooks)
 

@@ -1,5 +1,5 @@
 """The Colab-like environment of `make test-colab` is declared, dated and runnable (no execution here:
-`make test-colab-ci` runs the unit tests and notebook 00 in it)."""
+`make test-colab` runs the unit tests and the notebooks in it; CI does not, the venv takes minutes to build)."""
 
 import os
 import re
