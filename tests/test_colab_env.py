@@ -1,5 +1,5 @@
 """The Colab-like environment of `make test-colab` is declared, dated and runnable (no execution here:
-`make test-colab` runs the unit tests and the notebooks in it; CI does not, the venv takes minutes to build)."""
+`make test-colab` runs the unit tests and the notebooks in it; .ci/run runs `make test-colab-ci`)."""
 
 import os
 import re
@@ -33,9 +33,16 @@ def test_constraints_pin_colabs_versions_and_say_when_they_were_read():
 
 
 def test_make_test_colab_ci_runs_the_unit_tests_and_notebook_00():
-    # (not yet in .ci/run: see the issue-11 note; add `make test-colab-ci` after `make test` there)
     make = subprocess.run(["make", "-n", "test-colab-ci"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert "bash .ci/colab" in make and "notebooks/00_welcome_and_setup.ipynb" in make and " tests" in make
+
+
+def test_ci_builds_the_colab_venv_during_make_test_and_then_runs_test_colab_ci():
+    run = (ROOT / ".ci" / "run").read_text()
+    build, test, colab = (run.index(s) for s in ("\nbash .ci/colab --build-only", "\nmake test || status",
+                                                       "make test-colab-ci || status"))
+    assert build < test < colab, "CI: build the Colab venv in the background, then make test, then make test-colab-ci"
+    assert 'exit "$status"' in run, "CI must fail when either part fails"
 
 
 def _colab(env, tmp_path):

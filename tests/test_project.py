@@ -37,7 +37,8 @@ def test_readme_has_the_two_commands_and_ci_calls_the_test_one():
     readme = (ROOT / "README.md").read_text()
     assert "make lab" in readme and "make test" in readme
     ci = (ROOT / ".ci" / "run").read_text()
-    assert re.search(r"^make test$", ci, re.M)
+    # `make test` on a line of its own; its failure is kept for CI's exit status while the Colab part runs
+    assert re.search(r"^make test( \|\| status=\$\?)?$", ci, re.M) and 'exit "$status"' in ci
     make = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert "pytest" in make and "--nbval-lax" in make
 
