@@ -112,7 +112,7 @@ course: env
 # site's tests use the instructor's tools, nbgrader and jupyter-book, which Colab does not have: they stay
 # in `make test`.)
 .PHONY: test-colab test-colab-ci release-notebooks
-COLAB_PYTEST := -k "not TestStudentVersion and not homework and not student_version" --ignore=tests/test_nbgrader.py \
+COLAB_PYTEST := -k "not homework and not student_version" --ignore=tests/test_nbgrader.py \
 	--ignore=tests/test_browser.py --ignore=tests/test_homework.py --ignore=tests/test_site.py tests
 test-colab:
 	bash .ci/colab $(COLAB_PYTEST) $(or $(NB),notebooks)
