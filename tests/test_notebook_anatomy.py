@@ -145,3 +145,46 @@ def test_lessons_have_sanity_checks_and_results(nb):
     assert re.search(r"^\s*(assert |np\.testing\.assert)", body, re.M), "sanity assertions are missing"
     assert "dl.record(" in body, "record the headline results with dl.record"
     assert "dl.scaled(" in body or nb.path.stem.startswith("00_"), "sizes come from dl.scaled"
+
+
+SECTION_LINK = re.compile(r"\]\(([^)#\s]+\.ipynb)\)\s+§\s+\*([^*]+)\*")
+
+
+def section_titles(path):
+    """Every heading of a notebook's markdown (any level), with whitespace collapsed."""
+    node = nbformat.read(path, as_version=4)
+    return {" ".join(line.lstrip("#").split()) for c in node.cells if c.cell_type == "markdown"
+            for line in c.source.splitlines() if re.match(r"#{1,6}\s", line)}
+
+
+def test_section_links_name_real_sections(nb):
+    # 28 (and any notebook) points into others as "[13](13_computer_vision.ipynb) § *Section title*": the
+    # notebook must exist and have that heading, or a renamed section silently sends the reader nowhere.
+    problems = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for target, title in SECTION_LINK.findall(cell.source):
+            path = nb.path.parent / target
+            title = " ".join(title.split())
+            if not path.is_file():
+                problems.append(f"{target} does not exist (linked with § {title!r})")
+            elif title not in section_titles(path):
+                problems.append(f"{target} has no section {title!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_section_link_check_finds_28s_links_and_catches_a_renamed_section(tmp_path):
+    faq = next(p for p in NOTEBOOKS if p.name.startswith("28_"))
+    node = nbformat.read(faq, as_version=4)
+    links = [m for c in node.cells if c.cell_type == "markdown" for m in SECTION_LINK.findall(c.source)]
+    assert len(links) >= 30, f"28 should link the sections that answer its questions, found {len(links)}"
+    target, title = links[0]
+    renamed = nbformat.read(faq.parent / target, as_version=4)
+    for c in renamed.cells:
+        if c.cell_type == "markdown":
+            c.source = c.source.replace(title, title + " (renamed)")
+    nbformat.write(renamed, tmp_path / target)
+    nbformat.write(node, tmp_path / faq.name)
+    with pytest.raises(AssertionError, match="has no section"):
+        test_section_links_name_real_sections(Notebook(tmp_path / faq.name, node))
