@@ -1,5 +1,6 @@
 """Every notebook has the anatomy of CONTRIBUTING.md (a lint, no execution)."""
 
+import functools
 import re
 
 import nbformat
@@ -152,6 +153,12 @@ SECTION_LINK = re.compile(r"\]\(([^)#\s]+\.ipynb)\)\s+§\s+\*([^*]+)\*")
 
 def section_titles(path):
     """Every heading of a notebook's markdown (any level), with whitespace collapsed."""
+    return _section_titles(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=None)
+def _section_titles(path, mtime_ns):
+    # read once per version of a file (28 links 39 times into a dozen notebooks)
     node = nbformat.read(path, as_version=4)
     return {" ".join(line.lstrip("#").split()) for c in node.cells if c.cell_type == "markdown"
             for line in c.source.splitlines() if re.match(r"#{1,6}\s", line)}
