@@ -19,9 +19,21 @@ export KERAS_HOME ?= $(abspath .cache/keras)
 export DLCOURSE_OFFLINE ?= 1
 endif
 
-.PHONY: env keras-cache lab lint test test-notebook results seeds table homework course strip clean doctor prefetch site
+.PHONY: python-check env keras-cache lab lint test test-notebook results seeds table homework course strip clean doctor prefetch site
+
+# The pinned libraries (TensorFlow 2.21 among them) publish wheels for these Pythons only: with any other,
+# pip would stop deep in the install ("No matching distribution"), so say it first and how to fix it.
+SUPPORTED_PYTHONS := 3.11 3.12 3.13
+SUPPORTED_TEXT := 3.11, 3.12 or 3.13
+CHECK_PYTHON = v=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null) \
+	|| { echo "make: cannot run '$(PYTHON)'. Install Python $(SUPPORTED_TEXT) and name it: make $(or $(MAKECMDGOALS),env) PYTHON=python3.12" >&2; exit 1; }; \
+	case " $(SUPPORTED_PYTHONS) " in *" $$v "*) ;; *) echo "make: '$(PYTHON)' is Python $$v; the course's pinned libraries (TensorFlow 2.21 among them) install on Python $(SUPPORTED_TEXT) only. Install one of those and name it: make $(or $(MAKECMDGOALS),env) PYTHON=python3.12" >&2; exit 1;; esac
+
+python-check:
+	@$(CHECK_PYTHON)
 
 $(STAMP): pyproject.toml
+	@test -x $(PY) || { $(CHECK_PYTHON); }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e ".[course,test]"

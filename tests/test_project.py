@@ -2,6 +2,7 @@
 
 import re
 import subprocess
+import sys
 import tomllib
 
 import yaml
@@ -41,6 +42,30 @@ def test_readme_has_the_two_commands_and_ci_calls_the_test_one():
     assert re.search(r"^make test( \|\| status=\$\?)?$", ci, re.M) and 'exit "$status"' in ci
     make = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert "pytest" in make and "--nbval-lax" in make
+
+
+def test_make_names_the_pythons_the_pins_install_on(tmp_path):
+    """`make lab` with an unsupported Python stops before pip does, says which Python it found and how to fix it."""
+    for version in ("3.10", "3.14"):
+        fake = tmp_path / f"python{version}"
+        fake.write_text(f"#!/bin/sh\necho {version}\n")        # answers the version question, whatever it is asked
+        fake.chmod(0o755)
+        venv = tmp_path / "venv"
+        run = subprocess.run(["make", "lab", f"PYTHON={fake}", f"VENV={venv}"], cwd=ROOT, capture_output=True, text=True)
+        assert run.returncode != 0 and not venv.exists(), "no environment may be created with an unsupported Python"
+        assert f"is Python {version}" in run.stderr and "3.11, 3.12 or 3.13" in run.stderr, run.stderr
+        assert "make lab PYTHON=python3.12" in run.stderr, run.stderr
+    missing = subprocess.run(["make", "-s", "python-check", f"PYTHON={tmp_path / 'no-such-python'}"], cwd=ROOT,
+                             capture_output=True, text=True)
+    assert missing.returncode != 0 and "cannot run" in missing.stderr, missing.stderr
+    this = subprocess.run(["make", "-s", "python-check", f"PYTHON={sys.executable}"], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert this.returncode == 0, this.stderr
+    make = (ROOT / "Makefile").read_text()
+    listed = re.search(r"^SUPPORTED_PYTHONS := (.+)$", make, re.M).group(1).split()
+    text = re.search(r"^SUPPORTED_TEXT := (.+)$", make, re.M).group(1)
+    assert text == ", ".join(listed[:-1]) + " or " + listed[-1], "SUPPORTED_TEXT must say SUPPORTED_PYTHONS"
+    assert f"Python {listed[0]} to {listed[-1]}" in (ROOT / "README.md").read_text(), "README must name the same Pythons"
 
 
 def test_readme_results_table_is_generated_from_the_results_file():
