@@ -70,7 +70,7 @@ test: env keras-cache lint
 	$(if $(strip $(PYTEST_ARGS)),@echo "site: not built (PYTEST_ARGS runs only some tests)",$(PY) -m dlcourse.site build --runs build/site-run/smoke --out build/site-smoke --check)
 
 # The course site to read without running anything (README, "Read the course"): each notebook's
-# student version run at default scale (about 40 minutes on two cores; runs newer than their notebook
+# student version run at default scale (about 35 minutes on two cores; runs newer than their notebook
 # are kept), then a Jupyter Book in build/site/_build/html. SCALE=smoke for a quick look.
 SCALE ?= default
 site: env keras-cache
@@ -90,10 +90,12 @@ test-notebook: env keras-cache
 	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 $(NB) \
 	  tests/test_notebook_anatomy.py tests/test_homework.py tests/test_nbgrader.py -k "$(notdir $(basename $(NB)))"
 
-# Time notebooks at smoke and default scale, append to results/results.jsonl, refresh README's table.
+# Time notebooks at smoke and default scale, append to results/results.jsonl, refresh README's table
+# and the notebooks' "Time to run" header lines.
 results: env keras-cache
 	$(PY) -m dlcourse.results run $(NB) --scale smoke default
 	$(PY) -m dlcourse.results table --update README.md
+	$(PY) -m dlcourse.results times --update $(NB)
 
 # Every notebook (or NB=...) under several seeds: other seeds stand in for other CPUs' rounding, so a
 # notebook's checks must pass for all of them. Records times and metrics; prints the per-seed table.

@@ -1,6 +1,6 @@
 """The course site: every notebook as a page of a Jupyter Book, readable without running anything.
 
-    make site        run each notebook's student version at default scale (about 40 minutes on two
+    make site        run each notebook's student version at default scale (about 35 minutes on two
                      cores; runs newer than their notebook are kept), then build build/site/_build/html
     python -m dlcourse.site run [--scale S] [--seed N] [--out DIR] [--force] [NOTEBOOK ...]
     python -m dlcourse.site build [--runs DIR] [--out DIR] [--check]

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import tomllib
 
+import nbformat
 import yaml
 
 from dlcourse import datasets, results
@@ -72,6 +73,15 @@ def test_readme_results_table_is_generated_from_the_results_file():
     recs = results.load(ROOT / "results" / "results.jsonl")
     assert results.readme_table(ROOT / "README.md") == results.table(recs), \
         "README's table is stale: run `python -m dlcourse.results table --update README.md`"
+
+
+def test_notebook_headers_give_the_measured_times():
+    recs = results.load(ROOT / "results" / "results.jsonl")
+    for path in NOTEBOOKS:
+        line = results.time_to_run(recs, path.stem)
+        header = nbformat.read(path, as_version=4).cells[0].source
+        assert line is not None and line in header.splitlines(), \
+            f"{path.stem}: its '**Time to run**' line is stale: run `python -m dlcourse.results times --update {path}`"
 
 
 def test_every_notebook_was_measured_at_smoke_and_default_scale():

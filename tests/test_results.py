@@ -146,3 +146,52 @@ def test_run_command_under_several_seeds_keeps_going(tmp_path, capsys, monkeypat
     assert [r["value"] for r in recs if r["metric"] == "seed_used"] == [0, 1]
     assert "0: " in results.seeds_table(recs) and "1: failed" in results.seeds_table(recs)
     assert "DLCOURSE_SEED" not in __import__("os").environ, "run must restore the caller's environment"
+
+
+def _wall(nb, scale, value, seed=0):
+    return {"notebook": nb, "metric": results.WALL_TIME, "value": value, "scale": scale, "seed": seed}
+
+
+@pytest.mark.parametrize("seconds, text", [(20, "under 1 minute"), (59.9, "under 1 minute"), (60, "about 1 minute"),
+                                           (75, "about 1.5 minutes"), (135, "about 2.5 minutes"),
+                                           (196, "about 3.5 minutes")])
+def test_minutes_are_the_nearest_half_minute(seconds, text):
+    assert results._minutes(seconds) == text
+
+
+def test_time_to_run_reads_the_latest_default_seed_runs_like_the_table():
+    recs = [_wall("07_x", "default", 130.0), _wall("07_x", "smoke", 50.0), _wall("07_x", "default", 101.4),
+            _wall("07_x", "smoke", 999.0, seed=2)]
+    assert results.time_to_run(recs, "07_x") == (
+        "**Time to run**: laptop CPU, default scale: about 1.5 minutes (101 s measured on 2 cores; 50 s at smoke "
+        "scale); full scale on a GPU: not yet measured.")
+    assert "| 07_x | default | 101 |" in results.table(recs)          # the same run as README's table
+    assert results.time_to_run(recs[:1], "07_x") is None              # measured at one scale only
+    assert "full scale: about 10 minutes (600 s measured)" in results.time_to_run(recs + [_wall("07_x", "full", 600)], "07_x")
+
+
+def test_update_time_to_run_rewrites_only_that_line(tmp_path, capsys):
+    import nbformat
+
+    header = "# 07 · X\n\n**Learning objectives**\n- a\n\n**Time to run**: stale, 1 hour.\n\nmore text"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(header), nbformat.v4.new_code_cell("x = 1")])
+    path = tmp_path / "07_x.ipynb"
+    nbformat.write(nb, path)
+    recs = [_wall("07_x", "default", 30.0), _wall("07_x", "smoke", 20.0)]
+    assert results.update_time_to_run([path], recs) == [path]
+    source = nbformat.read(path, as_version=4).cells[0].source
+    assert source == header.replace("**Time to run**: stale, 1 hour.", results.time_to_run(recs, "07_x"))
+    assert results.update_time_to_run([path], recs) == []               # already up to date: not rewritten
+    unmeasured = tmp_path / "08_y.ipynb"
+    nbformat.write(nb, unmeasured)
+    assert results.update_time_to_run([unmeasured], recs) == []         # no measurement: left as it is
+    nb.cells[0].source = "# 07 · X\nno time line"
+    nbformat.write(nb, path)
+    with pytest.raises(results.NotebookFileError, match=r"Time to run"):
+        results.update_time_to_run([path], recs)
+    res = tmp_path / "r.jsonl"
+    res.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    assert results.main(["times", str(unmeasured), "--results", str(res)]) == 0
+    assert "08_y: not measured at both scales" in capsys.readouterr().out
+    assert results.main(["times", str(path), "--results", str(res), "--update"]) == 2   # the header lacks the line
+    assert "Time to run" in capsys.readouterr().err
