@@ -121,7 +121,7 @@ course: env
 # Colab's runtime (CONTRIBUTING.md, "Colab's runtime"): build/colab-venv on Python 3.13 with Colab's
 # versions (.ci/colab-constraints.txt) and dlcourse installed as the Colab setup cell does; there, the
 # unit tests and every notebook (or NB=...) at smoke scale: run it after changing a notebook's imports.
-# test-colab-ci is the quick version (unit tests and notebook 00) that .ci/run runs after `make test`.
+# test-colab-ci is the quick version (unit tests and notebook 00) that .ci/run runs beside `make test`, at nice 19.
 # (The student-version runs, nbgrader's and the browser's tests, the homework builder's and the course
 # site's tests use the instructor's tools, nbgrader and jupyter-book, which Colab does not have: they stay
 # in `make test`.)
