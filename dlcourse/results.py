@@ -67,20 +67,26 @@ def _fmt(value: float) -> str:
     return f"{value:.3g}" if abs(value) < 1e-2 or abs(value) >= 1e4 else f"{value:.3f}"
 
 
+def _latest(records: list[dict]) -> dict:
+    """{(notebook, scale): {metric: value}}: the latest value of each metric under the default seed.
+
+    Later lines win; records without a seed predate seeds and count as the default seed. :func:`table`
+    and :func:`time_to_run` both read this, so README's table and the notebooks' headers agree.
+    """
+    rows: dict = {}
+    for rec in records:
+        if rec.get("seed", DEFAULT_SEED) == DEFAULT_SEED:
+            rows.setdefault((rec["notebook"], rec["scale"]), {})[rec["metric"]] = rec["value"]
+    return rows
+
+
 def table(records: list[dict]) -> str:
     """Markdown table: one row per notebook and scale, the latest value of each metric.
 
     Only runs with the default seed count (records without a seed predate seeds and count too);
     runs under other seeds are summarised by :func:`seeds_table`.
     """
-    latest: dict = {}
-    for rec in records:  # later lines win
-        if rec.get("seed", DEFAULT_SEED) != DEFAULT_SEED:
-            continue
-        latest[(rec["notebook"], rec["scale"], rec["metric"])] = rec["value"]
-    rows: dict = {}
-    for (nb, scale, metric), value in latest.items():
-        rows.setdefault((nb, scale), {})[metric] = value
+    rows = _latest(records)
     order = {s: i for i, s in enumerate(SCALES)}
     lines = [
         "| notebook | scale | wall time (s) | headline results |",
@@ -234,10 +240,8 @@ def time_to_run(records: list[dict], notebook: str) -> str | None:
     The same runs as :func:`table` (the default seed, later lines win), so the header and README's table
     agree. ``None`` until the notebook was measured at both the smoke and the default scale.
     """
-    walls: dict = {}
-    for rec in records:
-        if rec["notebook"] == notebook and rec["metric"] == WALL_TIME and rec.get("seed", DEFAULT_SEED) == DEFAULT_SEED:
-            walls[rec["scale"]] = rec["value"]
+    walls = {scale: metrics[WALL_TIME] for (nb, scale), metrics in _latest(records).items()
+             if nb == notebook and WALL_TIME in metrics}
     if "default" not in walls or "smoke" not in walls:
         return None
     full = (f"full scale: {_minutes(walls['full'])} ({walls['full']:.0f} s measured)" if "full" in walls
@@ -372,9 +376,14 @@ def main(argv=None) -> int:
         return 2
 
 
+def _course_notebooks() -> list[str]:
+    """The course's numbered notebooks under ./notebooks, in order (the commands' default)."""
+    return sorted(str(p) for p in pathlib.Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
 def _command(parser, args) -> int:
     if args.cmd == "run":
-        notebooks = args.notebooks or sorted(str(p) for p in pathlib.Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
+        notebooks = args.notebooks or _course_notebooks()
         if not notebooks:
             parser.error("no notebooks found; run from the repository root or name them.")
         results_file = results_path(args.results, "--results", relative_to=os.getcwd())
@@ -404,7 +413,7 @@ def _command(parser, args) -> int:
             return 1
         return 0
     if args.cmd == "times":
-        notebooks = args.notebooks or sorted(str(p) for p in pathlib.Path("notebooks").glob("[0-9][0-9]_*.ipynb"))
+        notebooks = args.notebooks or _course_notebooks()
         records = load(args.results)
         if args.update:
             changed = update_time_to_run(notebooks, records)
