@@ -66,3 +66,27 @@ def test_no_python_313_is_a_clear_error(tmp_path):
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert proc.stderr.count("\n") == 1 and "needs Python 3.13 (Colab's Python) and found none" in proc.stderr
     assert not (tmp_path / "venv").exists()
+
+
+def test_the_notebooks_colab_installs_are_the_course_pins():
+    """A package a notebook installs on Colab (`%pip install -q name==version` when it is missing) is the version
+    the course is tested with (pyproject's `course` extra): Colab then runs what CI ran, not whatever is newest."""
+    import json
+    import tomllib
+
+    from tests.conftest import NOTEBOOKS
+
+    course = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["course"]
+    pins = dict(r.split(";")[0].strip().lower().split("==") for r in course if "==" in r)
+    seen = 0
+    for path in NOTEBOOKS:
+        for cell in json.loads(path.read_text())["cells"]:
+            for line in "".join(cell["source"]).splitlines():
+                m = re.fullmatch(r"\s*%pip install -q ([^\"]+)", line)
+                for requirement in m.group(1).split() if m else ():
+                    name, _, version = requirement.partition("==")
+                    assert version, f"{path.name}: pin the Colab install {requirement!r} to the course's version"
+                    assert pins.get(name.lower()) == version, \
+                        f"{path.name}: installs {requirement} on Colab, the course pins {name}=={pins.get(name.lower())}"
+                    seen += 1
+    assert seen >= 10, f"only {seen} Colab installs found: has the setup-cell pattern changed?"
