@@ -1,6 +1,7 @@
 """The Colab-like environment of `make test-colab` is declared, dated and runnable (no execution here:
 `make test-colab` runs the unit tests and the notebooks in it; .ci/run runs `make test-colab-ci`)."""
 
+import json
 import os
 import re
 import shutil
@@ -8,7 +9,8 @@ import subprocess
 
 import pytest
 
-from tests.conftest import ROOT
+from dlcourse import doctor
+from tests.conftest import NOTEBOOKS, ROOT
 
 CONSTRAINTS = ROOT / ".ci" / "colab-constraints.txt"
 #: Read from a Colab runtime (issue 11; CONTRIBUTING.md, "Colab's runtime"): the versions the Colab run must use.
@@ -71,13 +73,7 @@ def test_no_python_313_is_a_clear_error(tmp_path):
 def test_the_notebooks_colab_installs_are_the_course_pins():
     """A package a notebook installs on Colab (`%pip install -q name==version` when it is missing) is the version
     the course is tested with (pyproject's `course` extra): Colab then runs what CI ran, not whatever is newest."""
-    import json
-    import tomllib
-
-    from tests.conftest import NOTEBOOKS
-
-    course = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["course"]
-    pins = dict(r.split(";")[0].strip().lower().split("==") for r in course if "==" in r)
+    pins = doctor._pins()  # the course extra, as `dlcourse doctor` reads it
     seen = 0
     for path in NOTEBOOKS:
         for cell in json.loads(path.read_text())["cells"]:
