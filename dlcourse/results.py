@@ -68,15 +68,24 @@ def _fmt(value: float) -> str:
 
 
 def _latest(records: list[dict]) -> dict:
-    """{(notebook, scale): {metric: value}}: the latest value of each metric under the default seed.
+    """{(notebook, scale): {metric: value}}: the latest run's metrics under the default seed.
 
-    Later lines win; records without a seed predate seeds and count as the default seed. :func:`table`
-    and :func:`time_to_run` both read this, so README's table and the notebooks' headers agree.
+    A complete run ends with its wall time; its metrics replace the previous complete run's, so a
+    metric the notebook no longer records leaves the table. Records after the last wall time (a run
+    that stopped, or values recorded by hand) update it, later lines winning. Records without a seed
+    predate seeds and count as the default seed. :func:`table` and :func:`time_to_run` both read
+    this, so README's table and the notebooks' headers agree.
     """
     rows: dict = {}
+    pending: dict = {}
     for rec in records:
         if rec.get("seed", DEFAULT_SEED) == DEFAULT_SEED:
-            rows.setdefault((rec["notebook"], rec["scale"]), {})[rec["metric"]] = rec["value"]
+            key = (rec["notebook"], rec["scale"])
+            pending.setdefault(key, {})[rec["metric"]] = rec["value"]
+            if rec["metric"] == WALL_TIME:
+                rows[key] = pending.pop(key)
+    for key, metrics in pending.items():
+        rows.setdefault(key, {}).update(metrics)
     return rows
 
 

@@ -67,6 +67,19 @@ def test_table_keeps_the_latest_value_per_metric():
     assert table[2:] == ["| 00_b | smoke |  | n = 3 |", "| 01_a | smoke |  | acc = 0.700 |", "| 01_a | default | 61 | acc = 0.900 |"]
 
 
+def test_table_drops_a_metric_the_latest_complete_run_no_longer_records():
+    def rec(metric, value):
+        return {"notebook": "01_a", "metric": metric, "value": value, "scale": "smoke", "seed": 0}
+
+    old_run = [rec("gap_old_name", 0.2), rec("acc", 0.8), rec("wall_time_s", 10.0)]
+    new_run = [rec("gap_new_name", 0.3), rec("acc", 0.9), rec("wall_time_s", 9.0)]
+    assert results.table(old_run + new_run).splitlines()[2:] == [
+        "| 01_a | smoke | 9 | acc = 0.900, gap_new_name = 0.300 |"]
+    stopped = [rec("acc", 0.1)]  # a later run that stopped before its wall time still shows what it recorded
+    assert results.table(old_run + new_run + stopped).splitlines()[2:] == [
+        "| 01_a | smoke | 9 | acc = 0.100, gap_new_name = 0.300 |"]
+
+
 def test_table_shows_the_default_seed_and_seeds_table_every_seed():
     def rec(metric, value, seed, scale="smoke"):
         return {"notebook": "01_a", "metric": metric, "value": value, "scale": scale, "seed": seed}
